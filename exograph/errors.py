@@ -1,0 +1,54 @@
+"""The exograph error hierarchy.
+
+Every error the library raises on bad input is an :class:`ExographError`; each also subclasses
+the matching built-in so callers can catch ``ValueError`` or ``LookupError`` as usual. Messages
+are one line and name the culprit and the fix; the CLI prints them as they are.
+"""
+
+from __future__ import annotations
+
+
+class ExographError(Exception):
+    """Base class of all exograph errors."""
+
+    exit_code = 1
+
+
+class DataError(ExographError, ValueError):
+    """A data file (Turtle, curation table) cannot be read; the message gives file:line."""
+
+
+class CurationError(DataError):
+    """A curation record is invalid."""
+
+
+class UnknownEntityError(ExographError, LookupError):
+    """A name resolves to no entity; ``suggestions`` holds the nearest names."""
+
+    def __init__(self, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        hint = (
+            "did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?"
+            if suggestions
+            else "try 'exograph resolve' with another spelling"
+        )
+        super().__init__(f"unknown entity '{name}'; {hint}")
+
+
+class UnknownPredicateError(ExographError, LookupError):
+    """A predicate name is not in the ontology."""
+
+
+class QueryError(ExographError, ValueError):
+    """A SPARQL query is malformed or not allowed."""
+
+
+class NoPathError(ExographError, LookupError):
+    """No path joins two entities within the hop limit (not a failure of the tool)."""
+
+    exit_code = 3
+
+
+class MissingDependencyError(ExographError, ImportError):
+    """An optional dependency is not installed."""

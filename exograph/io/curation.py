@@ -1,0 +1,247 @@
+"""Read the curator-friendly tables under ``data/curation/``.
+
+``entities.tsv`` holds one entity a row; ``relations/*.tsv`` one claim-with-evidence a row. Rows
+that make the same claim merge into one relation with several evidences. Every problem is
+collected with its file:line and a fix, never only the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exograph import vocab
+from exograph.model import Context, Entity, Evidence, Problem, Relation, merge_relations
+
+ENTITY_COLUMNS = ("id", "type", "label", "synonyms", "xrefs", "resistance_to", "comment")
+RELATION_COLUMNS = (
+    "subject",
+    "subject_state",
+    "predicate",
+    "object",
+    "object_state",
+    "negated",
+    "cancer",
+    "donor",
+    "recipient",
+    "biofluid",
+    "clinical_value",
+    "refs",
+    "first_author",
+    "section",
+    "quote",
+    "note",
+)
+
+#: syntax of cross-reference CURIEs by prefix (bioregistry prefixes)
+XREF_PATTERNS: dict[str, str] = {
+    "mirbase": r"MI\d{7}",
+    "mirbase.mature": r"MIMAT\d{7}",
+    "HGNC": r"\d{1,6}",
+    "CHEBI": r"\d{1,7}",
+    "MONDO": r"\d{7}",
+    "DOID": r"\d{1,7}",
+    "UBERON": r"\d{7}",
+    "CL": r"\d{7}",
+    "GO": r"\d{7}",
+}
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_REFS = re.compile(r"\d+(-\d+)?(,\s*\d+(-\d+)?)*")
+
+
+@dataclass
+class Curation:
+    """The curated entities and relations, and the problems found reading them."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "ERROR"]
+
+
+def read_curation(directory: Path) -> Curation:
+    """Read ``entities.tsv`` and every ``relations/*.tsv`` below ``directory``."""
+    cur = Curation()
+    entities_file = directory / "entities.tsv"
+    relation_files = sorted((directory / "relations").glob("*.tsv"))
+    if not entities_file.is_file():
+        cur.problems.append(
+            Problem("ERROR", "missing-file", str(entities_file), "no entities table; create it with the header: " + "\t".join(ENTITY_COLUMNS))
+        )
+        return cur
+    for where, row in _rows(entities_file, ENTITY_COLUMNS, cur.problems):
+        entity = _entity(where, row, cur.problems)
+        if entity is None:
+            continue
+        if entity.id in cur.entities:
+            cur.problems.append(Problem("ERROR", "duplicate-entity", where, f"entity '{entity.id}' is defined twice; keep one row"))
+            continue
+        cur.entities[entity.id] = entity
+    _check_entity_links(cur)
+    relations = []
+    for path in relation_files:
+        for where, row in _rows(path, RELATION_COLUMNS, cur.problems):
+            rel = _relation(where, row, cur.entities, cur.problems)
+            if rel is not None:
+                relations.append(rel)
+    cur.relations = merge_relations(relations)
+    return cur
+
+
+def parse_refs(printed: str) -> tuple[int, ...]:
+    """Reference numbers from a citation as printed: ``"77-80"`` -> (77, 78, 79, 80)."""
+    if not _REFS.fullmatch(printed.strip()):
+        raise ValueError(printed)
+    numbers: set[int] = set()
+    for part in printed.split(","):
+        lo, _, hi = part.strip().partition("-")
+        start, end = int(lo), int(hi or lo)
+        if end < start:
+            raise ValueError(printed)
+        numbers.update(range(start, end + 1))
+    return tuple(sorted(numbers))
+
+
+def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if header is None or tuple(h.strip() for h in header) != columns:
+            problems.append(
+                Problem("ERROR", "bad-header", f"{path}:1", "the header must be the columns " + ", ".join(columns) + " separated by tabs")
+            )
+            return
+        for number, cells in enumerate(reader, start=2):
+            where = f"{path}:{number}"
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(columns):
+                problems.append(
+                    Problem("ERROR", "bad-row", where, f"{len(cells)} tab-separated cells where {len(columns)} are expected; check for a missing or extra tab")
+                )
+                continue
+            yield where, {k: v.strip() for k, v in zip(columns, cells)}
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split("|") if v.strip())
+
+
+def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity | None:
+    ok = True
+    if not _ID.fullmatch(row["id"]):
+        problems.append(Problem("ERROR", "bad-id", where, f"entity id '{row['id']}' must be letters, digits, '-', '_' or '.'"))
+        ok = False
+    if row["type"] not in vocab.CLASSES:
+        problems.append(Problem("ERROR", "unknown-type", where, f"type '{row['type']}' is not one of: {', '.join(sorted(vocab.CLASSES))}"))
+        ok = False
+    if not row["label"]:
+        problems.append(Problem("ERROR", "missing-label", where, f"entity '{row['id']}' needs a label"))
+        ok = False
+    xrefs = _split(row["xrefs"])
+    for xref in xrefs:
+        prefix, _, local = xref.partition(":")
+        pattern = XREF_PATTERNS.get(prefix)
+        if pattern is None or not re.fullmatch(pattern, local):
+            known = ", ".join(sorted(XREF_PATTERNS))
+            problems.append(
+                Problem("ERROR", "bad-xref", where, f"cross-reference '{xref}' is not PREFIX:ID with a known prefix ({known}) and a valid ID; leave it out if unsure")
+            )
+            ok = False
+    if row["resistance_to"] and row["type"] != "DrugResistance":
+        problems.append(Problem("ERROR", "bad-resistance-to", where, "resistance_to is only for entities of type DrugResistance"))
+        ok = False
+    if not ok:
+        return None
+    return Entity(
+        id=row["id"],
+        type=row["type"],
+        label=row["label"],
+        synonyms=_split(row["synonyms"]),
+        xrefs=xrefs,
+        resistance_to=row["resistance_to"] or None,
+        comment=row["comment"] or None,
+    )
+
+
+def _check_entity_links(cur: Curation) -> None:
+    for entity in list(cur.entities.values()):
+        drug = entity.resistance_to
+        if drug and (drug not in cur.entities or cur.entities[drug].type != "Drug"):
+            cur.problems.append(
+                Problem("ERROR", "unknown-entity", entity.id, f"resistance_to '{drug}' is not an entity of type Drug; add it to entities.tsv")
+            )
+
+
+def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], problems: list[Problem]) -> Relation | None:
+    errors: list[Problem] = []
+
+    def error(code: str, message: str) -> None:
+        errors.append(Problem("ERROR", code, where, message))
+
+    def known(column: str, value: str, expected: str | None = None) -> None:
+        entity = entities.get(value)
+        if entity is None:
+            error("unknown-entity", f"{column} '{value}' is not in entities.tsv; add it there or fix the spelling")
+        elif expected and entity.type != expected:
+            error("wrong-type", f"{column} '{value}' is a {entity.type}, not a {expected}")
+
+    for column in ("subject", "object"):
+        if not row[column]:
+            error("missing-field", f"the {column} column is empty")
+        else:
+            known(column, row[column])
+    if row["predicate"] not in vocab.PREDICATES:
+        error("unknown-predicate", f"predicate '{row['predicate']}' is not one of: {', '.join(vocab.PREDICATES)}")
+    for column, (_, expected) in vocab.CONTEXT_FIELDS.items():
+        for value in _split(row[column]):
+            known(column, value, expected)
+    for column in ("subject_state", "object_state"):
+        if row[column] and row[column] not in vocab.STATES:
+            error("bad-state", f"{column} '{row[column]}' is not one of: {', '.join(vocab.STATES)}")
+    for value in _split(row["clinical_value"]):
+        if value not in vocab.CLINICAL_VALUES:
+            error("bad-clinical-value", f"clinical_value '{value}' is not one of: {', '.join(vocab.CLINICAL_VALUES)}")
+    if row["negated"] not in ("", "true", "false"):
+        error("bad-negated", f"negated '{row['negated']}' must be true, false or empty")
+    try:
+        refs = parse_refs(row["refs"])
+    except ValueError:
+        error("bad-refs", f"refs '{row['refs']}' must be reference numbers as printed, e.g. 49, 13,15 or 77-80")
+        refs = ()
+    if row["section"] not in vocab.SECTIONS:
+        error("bad-section", f"section '{row['section']}' is not one of: {'; '.join(vocab.SECTIONS)}")
+    if not row["quote"]:
+        error("missing-quote", "every relation needs a verbatim quote from the review")
+    for column in ("cancer", "donor", "recipient"):
+        if "|" in row[column]:
+            error("multiple-values", f"{column} takes one entity; write one row per {column}")
+    if errors:
+        problems.extend(errors)
+        return None
+    context = Context(
+        cancer=row["cancer"] or None,
+        donor=row["donor"] or None,
+        recipient=row["recipient"] or None,
+        biofluid=tuple(sorted(_split(row["biofluid"]))),
+        subject_state=row["subject_state"] or None,
+        object_state=row["object_state"] or None,
+        negated=row["negated"] == "true",
+        clinical_value=tuple(sorted(_split(row["clinical_value"]))),
+    )
+    evidence = Evidence(
+        refs=refs,
+        refs_printed=row["refs"],
+        section=row["section"],
+        quote=row["quote"],
+        first_author=row["first_author"] or None,
+        source=where,
+    )
+    notes = (row["note"],) if row["note"] else ()
+    return Relation(row["subject"], row["predicate"], row["object"], context, (evidence,), notes)
