@@ -1,0 +1,225 @@
+"""The ``exograph`` command: a thin shell over the library.
+
+Each command parses its options, makes one library call and prints the result as text or, with
+``--format json``, as the stable JSON contracts of :mod:`exograph.serialize`. Errors are one line
+on stderr and a non-zero exit: 1 for bad input, 2 for bad usage, 3 when no path exists.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from exograph.errors import ExographError
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+
+
+class _Group(click.Group):
+    """Turns every ExographError into a one-line message and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ExographError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            ctx.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="RDF file to load instead of the packaged graph (repeatable).",
+)
+@click.version_option(package_name="exograph")
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[Path, ...]) -> None:
+    """exograph: how exosomal cargo drives cancer, as an evidence-first knowledge graph."""
+    ctx.obj = list(data)
+
+
+def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from exograph.kg import load
+
+    return load(ctx.obj or None)
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@FORMAT
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Triples, entities by type, relations by predicate, references covered."""
+    data = _kg(ctx).stats()
+    if fmt == "json":
+        return _emit(data)
+    from exograph import text
+
+    click.echo(text.stats(data))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--limit", default=10, show_default=True, help="Most matches to list.")
+@FORMAT
+@click.pass_context
+def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
+    """Entities a NAME may mean (labels, synonyms, miRNA spellings), best first."""
+    from exograph.errors import UnknownEntityError
+    from exograph.serialize import resolve_json
+
+    kg = _kg(ctx)
+    matches = kg.resolve(name, limit)
+    if fmt == "json":
+        _emit(resolve_json(name, matches))
+    else:
+        for m in matches:
+            click.echo(f"{m.label}\t{m.type}\t{m.score:.2f}\t{m.id}")
+    if not matches:
+        raise UnknownEntityError(name, kg.suggest(name))
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops from NAME.")
+@click.option("--predicate", help="Only relations with this predicate (e.g. targets, 'biomarker for').")
+@click.option("--cancer", help="Only relations stated for this cancer (or for none).")
+@FORMAT
+@click.pass_context
+def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, cancer: str | None, fmt: str) -> None:
+    """Entities and relations around NAME."""
+    from exograph import text
+    from exograph.serialize import neighbors_json
+
+    kg = _kg(ctx)
+    hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer)
+    data = neighbors_json(kg.projection, hood, depth)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.neighbors(data))
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path considered.")
+@click.option("--cancer", help="Walk only relations stated for this cancer (or for none).")
+@click.option("--all", "all_paths", is_flag=True, help="Every path up to --max-hops, not only the best five.")
+@click.option("--undirected", is_flag=True, help="Also walk relations backwards (object to subject).")
+@FORMAT
+@click.pass_context
+def path(
+    ctx: click.Context, source: str, target: str, max_hops: int, cancer: str | None, all_paths: bool, undirected: bool, fmt: str
+) -> None:
+    """Ranked paths from SOURCE to TARGET, each hop with its context and references."""
+    from exograph import text
+    from exograph.serialize import paths_json
+
+    kg = _kg(ctx)
+    found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
+    data = paths_json(kg.projection, found[0].nodes[0], found[0].nodes[-1], found)
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named queries.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, query: str | None, list_: bool, fmt: str) -> None:
+    """Run SPARQL: a QUERY string, a .rq FILE, or the NAME of a shipped query."""
+    from exograph.query import format_result, named_queries, query_text
+
+    if list_:
+        named = named_queries()
+        if fmt == "json":
+            return _emit([{"name": q.name, "title": q.title} for q in named.values()])
+        for q in named.values():
+            click.echo(f"{q.name}\t{q.title}")
+        return
+    if not query:
+        raise click.UsageError("give a SPARQL query, a .rq file or a query name (see --list)")
+    result = _kg(ctx).sparql(query_text(query))
+    click.echo(format_result(result, fmt))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("exograph.html"), show_default=True)
+@click.option("--focus", help="Draw only the neighbourhood of this entity.")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops around --focus.")
+@click.option("--path", "path_", nargs=2, metavar="SOURCE TARGET", help="Draw (and highlight) the paths between two entities.")
+@click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path for --path.")
+@click.pass_context
+def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: tuple[str, str] | None, max_hops: int) -> None:
+    """Write the graph as one self-contained, offline, interactive HTML file."""
+    from exograph.io.turtle import write_text_atomic
+
+    html = _kg(ctx).to_html(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops)  # type: ignore[arg-type]
+    write_text_atomic(output, html)
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Also check a curation directory (tables and quotes).")
+@click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check.")
+@FORMAT
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None, review: Path | None, fmt: str) -> None:
+    """SHACL and ontology checks of FILES (default: the loaded graph); problems grouped by kind."""
+    from exograph import text
+    from exograph.validate import validate
+
+    report = validate(list(files) or ctx.obj or None, curation_dir=curation, review_path=review)
+    if fmt == "json":
+        _emit(report.as_dict())
+    else:
+        click.echo(text.validation(report))
+    if report.errors:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Curation directory (default: data/curation).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Turtle to write (default: data/triples.ttl).")
+@click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check (default: $EXOGRAPH_REVIEW or ../shared/sources/...).")
+@FORMAT
+def build(curation: Path | None, output: Path | None, review: Path | None, fmt: str) -> None:
+    """Compile the curation tables into data/triples.ttl (deterministic)."""
+    from exograph.build import build as run_build
+
+    report = run_build(curation, output, review)
+    if fmt == "json":
+        return _emit(
+            {
+                "output": str(report.output),
+                "entities": report.entities,
+                "relations": report.relations,
+                "evidences": report.evidences,
+                "changed": report.changed,
+                "quotes_checked": report.quotes_checked,
+            }
+        )
+    state = "wrote" if report.changed else "up to date:"
+    click.echo(f"{state} {report.output}: {report.entities} entities, {report.relations} relations, {report.evidences} evidences")
+    if not report.quotes_checked:
+        click.echo(f"quote check skipped: review text not found at {report.review_path} (set EXOGRAPH_REVIEW or --review)", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="exograph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

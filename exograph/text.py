@@ -1,0 +1,95 @@
+"""Plain-text renderings of the JSON contracts, for people at a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exograph.validate import Report
+
+
+def stats(data: dict[str, Any]) -> str:
+    lines = [
+        f"triples      {data['triples']}",
+        f"entities     {data['entities']}",
+        f"relations    {data['relations']}",
+        f"evidences    {data['evidences']}",
+        "",
+        "entities by type:",
+        *(f"  {k:<22} {v}" for k, v in data["entities_by_type"].items()),
+        "",
+        "relations by predicate:",
+        *(f"  {k:<22} {v}" for k, v in data["relations_by_predicate"].items()),
+        "",
+        "evidences by review section:",
+        *(f"  {k:<45} {v}" for k, v in data["evidences_by_section"].items()),
+        "",
+        f"references cited ({len(data['references_cited'])}): " + ", ".join(map(str, data["references_cited"])),
+    ]
+    return "\n".join(lines)
+
+
+def _context(ctx: dict[str, Any]) -> str:
+    parts = []
+    for key, value in ctx.items():
+        if isinstance(value, dict):
+            value = value["label"]
+        elif isinstance(value, list):
+            value = ", ".join(v["label"] if isinstance(v, dict) else str(v) for v in value)
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(parts)
+
+
+def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
+    """A relation as a few lines: the triple, its context, its evidence."""
+    subject, obj = e["subject"]["label"], e["object"]["label"]
+    lines = [f"{indent}{subject} --{e['label']}--> {obj}"]
+    if e["context"]:
+        lines.append(f"{indent}    context: {_context(e['context'])}")
+    for ev in e["evidence"]:
+        author = f"{ev['first_author']} et al, " if ev["first_author"] else ""
+        lines.append(f"{indent}    ref {ev['refs_printed']} ({author}{ev['section']}): \"{ev['quote']}\"")
+    for note in e.get("notes", []):
+        lines.append(f"{indent}    note: {note}")
+    return lines
+
+
+def paths(data: dict[str, Any]) -> str:
+    out = []
+    for i, p in enumerate(data["paths"], 1):
+        chain = " -> ".join(n["label"] for n in p["nodes"])
+        out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}): {chain}")
+        for j, e in enumerate(p["edges"], 1):
+            lines = edge(e, indent="  ")
+            lines[0] = f"  {j}. " + lines[0].lstrip() + ("" if e["forward"] else "   (walked backwards)")
+            out.extend(lines)
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def neighbors(data: dict[str, Any]) -> str:
+    centre = data["entity"]
+    out = [f"{centre['label']} ({centre['type']}): {len(data['neighbors'])} neighbours within {data['depth']} hop(s)"]
+    for n in data["neighbors"]:
+        out.append(f"  [{n['distance']}] {n['label']} ({n['type']})")
+    out.append("")
+    out.append(f"relations ({len(data['edges'])}):")
+    for e in data["edges"]:
+        out.extend(edge(e))
+    return "\n".join(out)
+
+
+def validation(report: Report) -> str:
+    if not report.problems:
+        return f"valid: no problems in {', '.join(report.checked)}"
+    out = [f"{len(report.problems)} problem(s) in {', '.join(report.checked)}:"]
+    by_kind: dict[str, list[str]] = {}
+    for p in report.problems:
+        by_kind.setdefault(f"{p.level} {p.code}", []).append(f"{p.subject}: {p.message}")
+    for kind, items in by_kind.items():
+        out.append(f"{kind} ({len(items)})")
+        out.extend(f"  {item}" for item in items[:20])
+        if len(items) > 20:
+            out.append(f"  ... and {len(items) - 20} more")
+    verdict = "invalid" if report.errors else "valid (no errors)"
+    out.append(verdict)
+    return "\n".join(out)
