@@ -89,8 +89,8 @@ def check_query(sparql: str) -> str:
 
 def run_query(store: Store, sparql: str) -> Result:
     """Check and run ``sparql`` against ``store``."""
+    check_query(sparql)  # before the prefixes are added, so error positions match the user's text
     full = with_prefixes(sparql)
-    check_query(full)
     try:
         return store.query(full)
     except QueryError:
@@ -115,10 +115,8 @@ def _node_names(node: Any) -> list[str]:
 
 
 def _has_dataset_clause(query: Any) -> bool:
-    try:
-        return bool(query.get("datasetClause"))
-    except AttributeError:
-        return False
+    # CompValue.get() echoes the key back when it is absent, so test membership
+    return "datasetClause" in query and bool(query["datasetClause"])
 
 
 def _one_line(exc: Exception) -> str:

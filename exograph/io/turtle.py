@@ -163,6 +163,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -192,4 +195,7 @@ def _line_of(exc: Exception) -> str:
 
 def _first_line(exc: Exception) -> str:
     text = " ".join(str(exc).split())
-    return text[:200] if text else type(exc).__name__
+    match = re.search(r"Bad syntax \(([^)]*)\)", text)
+    if match:
+        return match.group(1)
+    return text[:160] if text else type(exc).__name__

@@ -1,0 +1,161 @@
+"""Interactive HTML: one self-contained file that works offline.
+
+pyvis 0.3.2 assembles the nodes and edges and ships vis-network; everything else is ours,
+because its templates load vis-network and bootstrap from a CDN (blank page offline), do not
+escape the heading, and ``Network.show()`` crashes. Here vis-network is inlined, data travels as
+escaped JSON in a non-executing ``<script type="application/json">``, and the page builds every
+tooltip and legend entry with ``textContent``, so a label such as ``<img src=x onerror=...>``
+stays text. The layout is seeded and physics stops once it settles, so every run looks the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from exograph.errors import MissingDependencyError
+from exograph.graph import Edge, Projection
+from exograph.paths import Path as GraphPath
+
+#: colour and vis-network shape per entity type
+STYLE: dict[str, tuple[str, str]] = {
+    "MicroRNA": ("#e6194b", "dot"),
+    "LncRNA": ("#f58231", "diamond"),
+    "CircRNA": ("#ffe119", "diamond"),
+    "MessengerRNA": ("#bfef45", "diamond"),
+    "DNA": ("#808000", "diamond"),
+    "GeneOrProtein": ("#4363d8", "square"),
+    "Lipid": ("#9a6324", "triangleDown"),
+    "SignallingPathway": ("#911eb4", "hexagon"),
+    "BiologicalProcess": ("#a9a9a9", "ellipse"),
+    "CancerPhenotype": ("#800000", "star"),
+    "DrugResistance": ("#b8860b", "star"),
+    "Drug": ("#3cb44b", "triangle"),
+    "CancerType": ("#000075", "box"),
+    "CellType": ("#42d4f4", "dot"),
+    "Biofluid": ("#469990", "triangle"),
+    "Exosome": ("#f032e6", "dot"),
+    "ExtracellularVesicle": ("#f032e6", "dot"),
+}
+_DEFAULT_STYLE = ("#777777", "dot")
+
+OPTIONS: dict[str, Any] = {
+    "layout": {"randomSeed": 42, "improvedLayout": True},
+    "physics": {
+        "enabled": True,
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 120, "avoidOverlap": 0.4},
+        "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+    },
+    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
+    "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}}, "font": {"size": 10, "align": "middle"}, "smooth": {"type": "continuous"}},
+    "nodes": {"font": {"size": 14}},
+}
+
+
+def render_html(
+    projection: Projection,
+    edges: Sequence[Edge],
+    *,
+    highlight: Sequence[GraphPath] = (),
+    title: str = "exograph",
+) -> str:
+    """The page for ``edges`` (and the entities they join); hops of ``highlight`` paths are marked."""
+    try:
+        import jinja2
+        from pyvis.network import Network
+    except ImportError as exc:  # pragma: no cover - both are dependencies
+        raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install pyvis") from None
+
+    path_edges = {h.edge.key for p in highlight for h in p.hops}
+    path_nodes = {n for p in highlight for n in p.nodes}
+    net = Network(directed=True, cdn_resources="in_line")
+    nodes = sorted({e.subject for e in edges} | {e.object for e in edges} | path_nodes)
+    for iri in nodes:
+        entity = projection.entities.get(iri)
+        kind = projection.type(iri)
+        colour, shape = STYLE.get(kind, _DEFAULT_STYLE)
+        net.add_node(
+            iri,
+            label=projection.label(iri),
+            color=colour,
+            shape=shape,
+            font={"color": "#ffffff"} if shape == "box" else {"color": "#222222"},
+            borderWidth=4 if iri in path_nodes else 1,
+            exo_type=kind,
+            exo_synonyms=list(entity.synonyms) if entity else [],
+            exo_xrefs=list(entity.xrefs) if entity else [],
+            exo_on_path=iri in path_nodes,
+        )
+    for e in sorted(edges, key=lambda e: e.key):
+        on_path = e.key in path_edges
+        net.add_edge(
+            e.subject,
+            e.object,
+            id=e.key,
+            label=e.predicate_label,
+            color="#d62728" if on_path else "#888888",
+            width=4 if on_path else 1,
+            exo_context=_context(projection, e),
+            exo_evidence=[
+                {"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences
+            ],
+            exo_notes=list(e.notes),
+            exo_on_path=on_path,
+        )
+    nodes_data, edges_data, *_ = net.get_network_data()
+    legend = sorted({projection.type(n) for n in nodes})
+    data = {
+        "nodes": nodes_data,
+        "edges": edges_data,
+        "options": OPTIONS,
+        "legend": [{"type": t, "color": STYLE.get(t, _DEFAULT_STYLE)[0], "shape": STYLE.get(t, _DEFAULT_STYLE)[1]} for t in legend],
+        "paths": [[projection.label(n) for n in p.nodes] for p in highlight],
+    }
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(resources.files("exograph.templates").joinpath("graph.html").read_text(encoding="utf-8"))
+    return template.render(
+        title=title,
+        summary=f"{len(nodes)} entities, {len(edges)} relations",
+        data_json=_json_for_script(data),
+        vis_js=_raw_for_element(_vis_asset("vis-network.min.js"), "script"),
+        vis_css=_raw_for_element(_vis_asset("vis-network.css"), "style"),
+    )
+
+
+def _context(projection: Projection, e: Edge) -> list[list[str]]:
+    out = []
+    for name, value in e.context.as_dict().items():
+        if isinstance(value, list):
+            text = ", ".join(projection.label(v) if name == "biofluid" else str(v) for v in value)
+        elif name in ("cancer", "donor", "recipient"):
+            text = projection.label(str(value))
+        else:
+            text = str(value)
+        out.append([name.replace("_", " "), text])
+    return out
+
+
+def _vis_asset(name: str) -> str:
+    import pyvis
+
+    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def _json_for_script(data: Any) -> Any:
+    """JSON that cannot close or comment out its ``<script>`` element: every '<', '>', '&' escaped."""
+    from markupsafe import Markup
+
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _raw_for_element(text: str, tag: str) -> Any:
+    """A bundled asset inlined in a ``<tag>`` element, with any closing ``</tag`` defused."""
+    from markupsafe import Markup
+
+    return Markup(re.sub(f"</(?={tag})", "<\\\\/", text, flags=re.IGNORECASE))
