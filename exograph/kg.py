@@ -33,8 +33,11 @@ if TYPE_CHECKING:
 _CACHE_VERSION = "1"
 
 
-def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True) -> KnowledgeGraph:
-    """The packaged graph, or the RDF files in ``paths`` instead.
+def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True, ontology: bool = True) -> KnowledgeGraph:
+    """The packaged graph, or the RDF files in ``paths`` instead, with the exograph ontology.
+
+    The ontology is loaded beside the data (unless ``ontology=False``) so that SPARQL can use
+    class hierarchies and the labels of predicates.
 
     Examples
     --------
@@ -43,6 +46,8 @@ def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True) -> Kn
     'miRNA-21'
     """
     sources = [Path(p) for p in paths] if paths else [resources.packaged_triples()]
+    if ontology:
+        sources.append(resources.ontology_file())
     return KnowledgeGraph(sources=sources, cache=cache)
 
 

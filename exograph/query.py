@@ -193,7 +193,7 @@ def _cell(term: dict[str, str] | None, fmt: str) -> str:
 def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     clipped = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in clipped]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
