@@ -38,14 +38,16 @@ class Match:
 
 def normalise(name: str) -> str:
     """A canonical key: lower case, Greek spelt out, microRNA prefixes as 'mir-', no punctuation
-    except the hyphens of microRNA names."""
+    except the hyphens of microRNA names, no plural 's'."""
     text = name.strip().lower()
     for letter, spelt in _GREEK.items():
         text = text.replace(letter, spelt)
     text = _MIRNA.sub("mir-", text)
     if text.startswith("mir-"):
         return re.sub(r"[^a-z0-9-]+", "", text)
-    return re.sub(r"[^a-z0-9]+", "", text)
+    key = re.sub(r"[^a-z0-9]+", "", text)
+    # a plain plural ("fibroblasts", "CAFs") means the same entity
+    return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
 
 
 def family(key: str) -> str | None:

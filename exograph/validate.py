@@ -140,7 +140,7 @@ def _ontology_checks(g: Graph, ontology: Graph) -> list[Problem]:
                 if classes and not any(ancestors(t) & classes for t in types):
                     expected = " or ".join(sorted(vocab.shorten(c) for c in classes))
                     problems.append(
-                        Problem("ERROR", f"bad-{'domain' if role == 'subject' else 'range'}", f"{vocab.shorten(str(s))} {local} {vocab.shorten(str(o))}", f"the {role} must be a {expected}")
+                        Problem("ERROR", f"bad-{'domain' if role == 'subject' else 'range'}", f"{vocab.shorten(str(s))} {local} {vocab.shorten(str(o))}", f"the {role} must be an instance of {expected}")
                     )
 
     statement = URIRef(vocab.EXO + "Statement")

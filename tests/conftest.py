@@ -1,0 +1,42 @@
+"""Shared fixtures: the packaged graph, small fixture graphs, and the review's text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import exograph
+from exograph import resources
+from exograph.io.review import default_review_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the user's cache from a test."""
+    monkeypatch.setenv("EXOGRAPH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def kg() -> exograph.KnowledgeGraph:
+    return exograph.load(cache=False)
+
+
+@pytest.fixture(scope="session")
+def tiny() -> exograph.KnowledgeGraph:
+    return exograph.load([FIXTURES / "tiny.ttl"], cache=False)
+
+
+@pytest.fixture(scope="session")
+def review_path() -> Path:
+    """The review's text; tests that need it are skipped, saying where it was looked for."""
+    path = default_review_path(resources.repo_root())
+    if not path.is_file():
+        pytest.skip(f"review text not found at {path}: set EXOGRAPH_REVIEW to check quotes against it")
+    return path
+
+
+def iri(entity_id: str) -> str:
+    return "https://w3id.org/exograph/entity/" + entity_id

@@ -1,0 +1,173 @@
+"""The curated data: valid records, an up-to-date triples.ttl, quotes found in the review."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from exograph import resources
+from exograph.build import build, compile_text
+from exograph.io.curation import read_curation
+from exograph.io.review import ReviewText, check_quotes
+from exograph.model import merge_relations
+from exograph.validate import validate
+
+
+@pytest.fixture(scope="module")
+def curation():
+    return read_curation(resources.curation_dir())
+
+
+def test_every_curation_record_is_valid(curation):
+    problems = "\n".join(str(p) for p in curation.problems)
+    assert not curation.problems, f"fix these curation records:\n{problems}"
+
+
+def test_triples_ttl_is_up_to_date(curation):
+    committed = resources.packaged_triples().read_text(encoding="utf-8")
+    assert committed == compile_text(curation), "data/triples.ttl is out of date: run 'exograph build' and commit it"
+
+
+def test_every_quote_occurs_in_the_review(curation, review_path: Path):
+    problems = check_quotes(curation.relations, ReviewText.read(review_path))
+    assert not problems, "\n".join(str(p) for p in problems)
+
+
+def test_a_quote_not_in_the_review_is_reported_with_its_record(curation, review_path: Path):
+    rel = curation.relations[0]
+    ev = rel.evidences[0]
+    from dataclasses import replace
+
+    forged = replace(rel, evidences=(replace(ev, quote="exosomes cure every cancer overnight"),))
+    problems = check_quotes([forged], ReviewText.read(review_path))
+    assert [p.code for p in problems] == ["quote-not-found"]
+    assert problems[0].subject == ev.source and ".tsv:" in ev.source
+
+
+def test_quotes_match_across_line_breaks():
+    text = ReviewText("exosomal transportation of CAF-derived miRNA-\n122 and multi-\nvesicular bodies")
+    assert text.contains("CAF-derived miRNA-122 and multivesicular bodies")
+    assert text.contains("multi-vesicular bodies")
+    assert not text.contains("miRNA-123")
+
+
+def test_compilation_is_deterministic_whatever_the_row_order(curation):
+    shuffled = list(curation.relations)
+    random.Random(7).shuffle(shuffled)
+    from exograph.io.curation import Curation
+
+    again = Curation(dict(reversed(list(curation.entities.items()))), merge_relations(shuffled))
+    assert compile_text(again) == compile_text(curation)
+
+
+def test_turtle_round_trip(tmp_path: Path):
+    original = Graph().parse(resources.packaged_triples())
+    out = tmp_path / "again.ttl"
+    from exograph.io.turtle import turtle_text
+
+    out.write_text(turtle_text(original), encoding="utf-8")
+    assert isomorphic(original, Graph().parse(out))
+
+
+def test_packaged_graph_passes_shacl_and_ontology_checks():
+    report = validate()
+    assert not report.problems, "\n".join(map(str, report.problems))
+
+
+TABLE_I = {
+    # (cargo, cancer, biofluid, reference) for every cargo of every row of Table I
+    ("phosphatidylserine", "ovarian-cancer", "plasma", 108),
+    ("TRPC5", "breast-cancer", "plasma", 124),
+    ("miRNA-1246", "breast-cancer", "plasma", 125),
+    ("miRNA-21", "breast-cancer", "plasma", 125),
+    ("CRNDE-h", "colorectal-cancer", "serum", 110),
+    ("miRNA-4772-3p", "colon-cancer", "serum", 126),
+    ("miRNA-19a-3p", "colorectal-cancer", "serum", 100),
+    ("miRNA-21-5p", "colorectal-cancer", "serum", 100),
+    ("miRNA-425-5p", "colorectal-cancer", "serum", 100),
+    ("miRNA-17-92a", "colorectal-cancer", "serum", 127),
+    ("miRNA-19-3p", "lung-adenocarcinoma", "plasma", 128),
+    ("miRNA-21-5p", "lung-adenocarcinoma", "plasma", 128),
+    ("miRNA-221-3p", "lung-adenocarcinoma", "plasma", 128),
+    ("miRNA-302a", "NSCLC", "plasma", 129),
+    ("miRNA-302c", "NSCLC", "plasma", 129),
+    ("miRNA-126", "NSCLC", "plasma", 129),
+    ("EML4-ALK", "NSCLC", "plasma", 130),
+    ("Glypican-1", "pancreatic-cancer", "serum", 107),
+    ("miRNA-1246", "pancreatic-cancer", "serum", 131),
+    ("miRNA-4644", "pancreatic-cancer", "serum", 131),
+    ("miRNA-3976", "pancreatic-cancer", "serum", 131),
+    ("miRNA-4306", "pancreatic-cancer", "serum", 131),
+    ("lncRNA-p21", "prostate-cancer", "plasma", 132),
+    ("miRNA-21", "prostate-cancer", "urine", 133),
+    ("miRNA-375", "prostate-cancer", "urine", 133),
+    ("miRNA-375", "prostate-cancer", "serum", 134),
+    ("miRNA-1290", "prostate-cancer", "serum", 134),
+    ("miRNA-718", "HCC", "serum", 135),
+    ("miRNA-21", "HCC", "serum", 136),
+    ("miRNA-211", "HCC", "serum", 137),
+    ("miRNA-222", "HCC", "serum", 137),
+    ("miRNA-224", "HCC", "serum", 137),
+    ("CD34", "AML", "plasma", 138),
+    ("let-7b", "multiple-myeloma", "serum", 106),
+    ("miRNA-18a", "multiple-myeloma", "serum", 106),
+}
+
+
+def test_every_cargo_of_table_i_is_a_separate_biomarker_relation(curation):
+    found = {
+        (r.subject, r.object, fluid, n)
+        for r in curation.relations
+        if r.predicate == "biomarkerFor"
+        for ev in r.evidences
+        if ev.section == "Table I"
+        for fluid in r.context.biofluid
+        for n in ev.refs
+    }
+    missing = TABLE_I - found
+    assert not missing, f"Table I rows not curated: {sorted(missing)}"
+
+
+def test_direction_is_kept_as_stated(curation):
+    states = {(r.subject, r.predicate, r.object): r.context.subject_state for r in curation.relations}
+    assert states[("miRNA-4772-3p", "biomarkerFor", "colon-cancer")] == "lowered"
+    assert states[("miRNA-718", "biomarkerFor", "HCC")] == "lowered"
+    # "suppression of miRNA-122 resulted in taxol resistance": not "miRNA-122 confers resistance"
+    assert states[("miRNA-122", "confersDrugResistance", "paclitaxel-resistance")] == "suppressed"
+    assert all(not r.context.negated for r in curation.relations)
+
+
+def test_same_claim_from_two_places_is_one_relation_with_two_evidences(curation):
+    targets = [r for r in curation.relations if (r.subject, r.predicate, r.object) == ("miRNA-21", "targets", "APAF1")]
+    assert len(targets) == 1
+    assert sorted(ev.section for ev in targets[0].evidences) == ["4. Drug resistance", "4. Tumor growth"]
+
+
+def test_citation_discrepancies_are_recorded(curation):
+    notes = {r.subject: " ".join(r.notes) for r in curation.relations if r.notes}
+    assert "105" in notes["phosphatidylserine"] and "108" in notes["phosphatidylserine"]
+    assert "104" in notes["Glypican-1"] and "107" in notes["Glypican-1"]
+
+
+def test_build_writes_nothing_when_a_record_is_invalid(tmp_path: Path):
+    out = tmp_path / "triples.ttl"
+    out.write_text("keep me", encoding="utf-8")
+    from exograph.errors import CurationError
+
+    with pytest.raises(CurationError) as info:
+        build(Path(__file__).parent / "fixtures" / "curation-bad", out)
+    assert "bad.tsv:" in str(info.value) or "entities.tsv:" in str(info.value)
+    assert "\n" not in str(info.value)
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_build_is_idempotent(tmp_path: Path):
+    out = tmp_path / "triples.ttl"
+    first = build(output=out)
+    second = build(output=out)
+    assert first.changed and not second.changed
+    assert out.read_text(encoding="utf-8") == resources.packaged_triples().read_text(encoding="utf-8")
