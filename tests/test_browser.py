@@ -1,0 +1,106 @@
+"""The HTML opened in headless Chromium with the network off."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("EXOGRAPH_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright to run browser tests")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium (or set EXOGRAPH_CHROMIUM)")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+def open_page(browser, html: str, tmp_path: Path, name: str):
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    events: dict[str, list[str]] = {"requests": [], "errors": [], "dialogs": []}
+    page.on("request", lambda r: events["requests"].append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
+    return page, events
+
+
+def drawn_pixels(page) -> int:
+    return page.evaluate(
+        """() => { const c = document.querySelector('#graph canvas');
+                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; } return n; }"""
+    )
+
+
+def test_graph_is_drawn_offline(browser, kg, tmp_path):
+    page, events = open_page(browser, kg.to_html(), tmp_path, "graph.html")
+    assert page.evaluate("exograph.nodes.length") == len({e.subject for e in kg.projection.edges} | {e.object for e in kg.projection.edges})
+    assert page.evaluate("exograph.edges.length") == len(kg.projection.edges)
+    assert drawn_pixels(page) > 5000
+    assert page.locator("#legend .legend-item").count() >= 10
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph.png"))
+    assert events == {"requests": [], "errors": [], "dialogs": []}
+
+
+def test_layout_is_the_same_on_every_run(browser, kg, tmp_path):
+    html = kg.to_html(focus="miR-21")
+    positions = []
+    for run in range(2):
+        page, _ = open_page(browser, html, tmp_path, f"run{run}.html")
+        positions.append(page.evaluate("JSON.stringify(exograph.network.getPositions())"))
+    assert positions[0] == positions[1]
+
+
+def test_search_box_focuses_an_entity(browser, kg, tmp_path):
+    page, _ = open_page(browser, kg.to_html(), tmp_path, "search.html")
+    page.fill("#search", "apaf1")
+    page.click("#search-form button")
+    assert page.text_content("#status") == "found APAF1"
+    assert page.evaluate("exograph.network.getSelectedNodes()") == ["https://w3id.org/exograph/entity/APAF1"]
+    page.fill("#search", "no-such-thing")
+    page.click("#search-form button")
+    assert page.text_content("#status").startswith("no entity matches")
+
+
+def test_path_is_highlighted(browser, kg, tmp_path):
+    page, _ = open_page(browser, kg.to_html(path=("miR-21", "paclitaxel resistance")), tmp_path, "path.html")
+    on_path = page.evaluate("exograph.edges.get().filter(e => e.exo_on_path).map(e => e.label).sort()")
+    assert on_path == ["confers resistance to", "mediates", "targets"]
+    assert page.locator("#paths li").all_text_contents() == ["miRNA-21 → paclitaxel resistance", "miRNA-21 → APAF1 → paclitaxel resistance"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "path.png"))
+
+
+def test_injected_label_stays_text(browser, tiny, tmp_path):
+    page, events = open_page(browser, tiny.to_html(), tmp_path, "evil.html")
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 3  # data, vis-network, ours: nothing injected
+    node = "https://w3id.org/exograph/entity/evil"
+    assert page.evaluate(f"exograph.nodes.get('{node}').title.textContent").startswith("<img src=x onerror=alert(1)>")
+    quote = page.evaluate("exograph.edges.get().map(e => e.title.textContent).join(' ')")
+    assert "</script><script>alert('quote')</script>" in quote
+    page.fill("#search", "evil-mir")
+    page.click("#search-form button")
+    assert page.text_content("#status") == "found <img src=x onerror=alert(1)>"
+    page.mouse.move(640, 400)
+    assert page.locator("img").count() == 0
+    assert events["dialogs"] == [] and events["errors"] == []
