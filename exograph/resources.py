@@ -6,25 +6,25 @@ wheel the same files ship as the ``exograph._data`` and ``exograph._ontology`` p
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
 
 
-def _dir(checkout_name: str, package: str) -> Path:
+def _dir(checkout_name: str, installed_name: str) -> Path:
     local = _CHECKOUT / checkout_name
     if (_CHECKOUT / "pyproject.toml").is_file() and local.is_dir():
         return local
-    return Path(str(resources.files(package)))
+    return _PACKAGE / installed_name  # where the wheel puts data/ and ontology/
 
 
 def data_dir() -> Path:
-    return _dir("data", "exograph._data")
+    return _dir("data", "_data")
 
 
 def ontology_dir() -> Path:
-    return _dir("ontology", "exograph._ontology")
+    return _dir("ontology", "_ontology")
 
 
 def packaged_triples() -> Path:
