@@ -8,7 +8,6 @@ on stderr and a non-zero exit: 1 for bad input, 2 for bad usage, 3 when no path 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -118,9 +117,7 @@ def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, 
 @click.option("--undirected", is_flag=True, help="Also walk relations backwards (object to subject).")
 @FORMAT
 @click.pass_context
-def path(
-    ctx: click.Context, source: str, target: str, max_hops: int, cancer: str | None, all_paths: bool, undirected: bool, fmt: str
-) -> None:
+def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: str | None, all_paths: bool, undirected: bool, fmt: str) -> None:
     """Ranked paths from SOURCE to TARGET, each hop with its context and references."""
     from exograph import text
     from exograph.serialize import paths_json
@@ -192,7 +189,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None,
 @cli.command()
 @click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Curation directory (default: data/curation).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Turtle to write (default: data/triples.ttl).")
-@click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check (default: $EXOGRAPH_REVIEW or ../shared/sources/...).")
+@click.option(
+    "--review",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The review's text, for the quote check (default: $EXOGRAPH_REVIEW or ../shared/sources/...).",
+)
 @FORMAT
 def build(curation: Path | None, output: Path | None, review: Path | None, fmt: str) -> None:
     """Compile the curation tables into data/triples.ttl (deterministic)."""
@@ -222,4 +223,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

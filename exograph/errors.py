@@ -28,11 +28,7 @@ class UnknownEntityError(ExographError, LookupError):
     def __init__(self, name: str, suggestions: list[str]) -> None:
         self.name = name
         self.suggestions = suggestions
-        hint = (
-            "did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?"
-            if suggestions
-            else "try 'exograph resolve' with another spelling"
-        )
+        hint = "did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?" if suggestions else "try 'exograph resolve' with another spelling"
         super().__init__(f"unknown entity '{name}'; {hint}")
 
 

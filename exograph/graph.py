@@ -133,15 +133,15 @@ def project(store: Store) -> Projection:
                 fields[str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
             evidence_parts[str(ev)] = fields
 
-    ref_numbers = {str(s): int(o.toPython()) for s, _, o in store.triples((None, URIRef(vocab.EXO + "referenceNumber"), None))}
+    ref_numbers = {str(s): int(str(o)) for s, _, o in store.triples((None, URIRef(vocab.EXO + "referenceNumber"), None))}
     edges: dict[str, Edge] = {}
     reified: set[tuple[str, str, str]] = set()
     for key, parts in stmt_parts.items():
         try:
-            (s,), (p,), (o,) = parts[vocab.RDF + "subject"], parts[vocab.RDF + "predicate"], parts[vocab.RDF + "object"]
+            (subj,), (pred,), (obj,) = parts[vocab.RDF + "subject"], parts[vocab.RDF + "predicate"], parts[vocab.RDF + "object"]
         except ValueError:
             continue  # a malformed statement: exograph validate reports it
-        triple = (str(s), str(p), str(o))
+        triple = (str(subj), str(pred), str(obj))
         reified.add(triple)
         edges[key] = Edge(
             key,
@@ -173,7 +173,7 @@ def project(store: Store) -> Projection:
 
 
 def _pick_type(types: set[str]) -> str:
-    local = {t[len(vocab.EXO):] for t in types if t.startswith(vocab.EXO)}
+    local = {t[len(vocab.EXO) :] for t in types if t.startswith(vocab.EXO)}
     for name in _CLASS_PRIORITY:
         if name in local:
             return name

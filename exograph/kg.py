@@ -20,7 +20,8 @@ from exograph import resources, vocab
 from exograph.errors import ExographError, UnknownPredicateError
 from exograph.graph import Edge, Projection, project
 from exograph.model import Entity
-from exograph.paths import Neighbourhood, Path as GraphPath, find_paths, neighbourhood, predicate_iri
+from exograph.paths import Neighbourhood, find_paths, neighbourhood, predicate_iri
+from exograph.paths import Path as GraphPath
 from exograph.resolve import Match, NameIndex
 
 if TYPE_CHECKING:
@@ -117,9 +118,7 @@ class KnowledgeGraph:
     def suggest(self, name: str) -> list[str]:
         return self.names.suggest(name)
 
-    def neighbors(
-        self, name: str, *, depth: int = 1, predicate: str | None = None, cancer: str | None = None
-    ) -> Neighbourhood:
+    def neighbors(self, name: str, *, depth: int = 1, predicate: str | None = None, cancer: str | None = None) -> Neighbourhood:
         """Entities within ``depth`` relations of ``name`` (either direction)."""
         centre = self.entity(name).id
         predicates = [self._predicate(predicate)] if predicate else None

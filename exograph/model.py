@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Level = Literal["ERROR", "WARNING", "INFO"]
 
@@ -71,12 +71,12 @@ class Context:
     negated: bool = False
     clinical_value: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, object]:
-        """The non-empty fields, for JSON output."""
-        out: dict[str, object] = {}
+    def as_dict(self) -> dict[str, Any]:
+        """The fields that are set (negated only when true), for JSON output."""
+        out: dict[str, Any] = {}
         for name in _CONTEXT_ORDER:
             value = getattr(self, name)
-            if value or (name == "negated" and value):
+            if value:
                 out[name] = list(value) if isinstance(value, tuple) else value
         return out
 
@@ -105,7 +105,7 @@ class Relation:
     notes: tuple[str, ...] = ()
 
     @property
-    def claim(self) -> tuple[object, ...]:
+    def claim(self) -> tuple[str, str, str, Context]:
         """What identifies the claim: everything but its evidence and notes."""
         return (self.subject, self.predicate, self.object, self.context)
 

@@ -48,11 +48,7 @@ class Path:
 def keep_edges(edges: Iterable[Edge], *, cancer: str | None = None, predicates: Iterable[str] | None = None) -> list[Edge]:
     """Edges that hold in ``cancer`` (or state no cancer) and use one of ``predicates`` (IRIs)."""
     wanted = set(predicates) if predicates is not None else None
-    return [
-        e
-        for e in edges
-        if (cancer is None or e.context.cancer in (None, cancer)) and (wanted is None or e.predicate in wanted)
-    ]
+    return [e for e in edges if (cancer is None or e.context.cancer in (None, cancer)) and (wanted is None or e.predicate in wanted)]
 
 
 def find_paths(
@@ -96,7 +92,7 @@ def find_paths(
         for nodes in islice(nx.shortest_simple_paths(g, source, target), PATH_CAP):
             if len(nodes) - 1 > max_hops:
                 break
-            found.append(Path(tuple(nodes), tuple(best[(a, b)] for a, b in zip(nodes, nodes[1:]))))
+            found.append(Path(tuple(nodes), tuple(best[(a, b)] for a, b in zip(nodes, nodes[1:], strict=False))))
     except nx.NetworkXNoPath:
         pass
     if not found or source == target:

@@ -125,6 +125,7 @@ def _one_line(exc: Exception) -> str:
 
 # --------------------------------------------------------------------------- output
 
+
 def result_json(result: Result) -> dict[str, Any]:
     """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format."""
     if result.type == "ASK":
@@ -134,7 +135,7 @@ def result_json(result: Result) -> dict[str, Any]:
     for row in result:
         binding = {}
         for var in variables:
-            value = row[var]  # type: ignore[index]
+            value = row[var]  # type: ignore[index,call-overload]
             if value is not None:
                 binding[var] = _term_json(value)
         bindings.append(binding)
@@ -193,8 +194,8 @@ def _cell(term: dict[str, str] | None, fmt: str) -> str:
 def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     clipped = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in clipped]) for i, h in enumerate(header)]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip()
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
     out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in clipped]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in clipped]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)

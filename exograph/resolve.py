@@ -91,11 +91,9 @@ class NameIndex:
         key = normalise(name)
         for iri in self._normal.get(key, ()):
             scores.setdefault(iri, NORMALISED)
-        for related in (self._family.get(key, set()) | self._normal.get(family(key) or "", set())):
+        for related in self._family.get(key, set()) | self._normal.get(family(key) or "", set()):
             scores.setdefault(related, FAMILY)
-        matches = [
-            Match(iri, self.entities[iri].label, self.entities[iri].type, score) for iri, score in scores.items()
-        ]
+        matches = [Match(iri, self.entities[iri].label, self.entities[iri].type, score) for iri, score in scores.items()]
         matches.sort(key=lambda m: (-m.score, m.label.lower(), m.id))
         return matches[:limit]
 

@@ -28,7 +28,7 @@ def edge_json(projection: Projection, edge: Edge, forward: bool = True) -> dict[
         if name in ("cancer", "donor", "recipient"):
             context[name] = projection.describe(str(value))
         elif name == "biofluid":
-            context[name] = [projection.describe(v) for v in value]  # type: ignore[union-attr]
+            context[name] = [projection.describe(v) for v in value]
         else:
             context[name] = value
     return {

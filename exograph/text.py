@@ -47,7 +47,7 @@ def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
         lines.append(f"{indent}    context: {_context(e['context'])}")
     for ev in e["evidence"]:
         author = f"{ev['first_author']} et al, " if ev["first_author"] else ""
-        lines.append(f"{indent}    ref {ev['refs_printed']} ({author}{ev['section']}): \"{ev['quote']}\"")
+        lines.append(f'{indent}    ref {ev["refs_printed"]} ({author}{ev["section"]}): "{ev["quote"]}"')
     for note in e.get("notes", []):
         lines.append(f"{indent}    note: {note}")
     return lines

@@ -105,7 +105,12 @@ def _ontology_checks(g: Graph, ontology: Graph) -> list[Problem]:
         for term in (p, o if p == RDF.type else None):
             if term is not None and str(term).startswith(vocab.EXO) and str(term) not in declared:
                 problems.append(
-                    Problem("ERROR", "undeclared-term", vocab.shorten(str(s)), f"'{vocab.shorten(str(term))}' is not declared in the exograph ontology; fix the spelling")
+                    Problem(
+                        "ERROR",
+                        "undeclared-term",
+                        vocab.shorten(str(s)),
+                        f"'{vocab.shorten(str(term))}' is not declared in the exograph ontology; fix the spelling",
+                    )
                 )
 
     parents: dict[str, set[str]] = {}
@@ -135,12 +140,17 @@ def _ontology_checks(g: Graph, ontology: Graph) -> list[Problem]:
             for node, classes, role in ((s, domain, "subject"), (o, rng, "object")):
                 types = {str(t) for t in g.objects(node, RDF.type)}
                 if not types:
-                    problems.append(Problem("WARNING", "untyped-entity", vocab.shorten(str(node)), f"has no rdf:type; give it an exograph class"))
+                    problems.append(Problem("WARNING", "untyped-entity", vocab.shorten(str(node)), "has no rdf:type; give it an exograph class"))
                     continue
                 if classes and not any(ancestors(t) & classes for t in types):
                     expected = " or ".join(sorted(vocab.shorten(c) for c in classes))
                     problems.append(
-                        Problem("ERROR", f"bad-{'domain' if role == 'subject' else 'range'}", f"{vocab.shorten(str(s))} {local} {vocab.shorten(str(o))}", f"the {role} must be an instance of {expected}")
+                        Problem(
+                            "ERROR",
+                            f"bad-{'domain' if role == 'subject' else 'range'}",
+                            f"{vocab.shorten(str(s))} {local} {vocab.shorten(str(o))}",
+                            f"the {role} must be an instance of {expected}",
+                        )
                     )
 
     statement = URIRef(vocab.EXO + "Statement")
@@ -150,11 +160,25 @@ def _ontology_checks(g: Graph, ontology: Graph) -> list[Problem]:
         if None not in triple:
             reified.add(triple)
             if triple not in g:
-                problems.append(Problem("ERROR", "missing-plain-triple", vocab.shorten(str(st)), "the statement's plain triple is not in the graph; add it so simple queries find the relation"))
+                problems.append(
+                    Problem(
+                        "ERROR",
+                        "missing-plain-triple",
+                        vocab.shorten(str(st)),
+                        "the statement's plain triple is not in the graph; add it so simple queries find the relation",
+                    )
+                )
     for local in vocab.PREDICATES:
         for triple in g.triples((None, URIRef(vocab.EXO + local), None)):
             if triple not in reified:
-                problems.append(Problem("INFO", "no-evidence", f"{vocab.shorten(str(triple[0]))} {local} {vocab.shorten(str(triple[2]))}", "a plain triple without a statement carries no evidence"))
+                problems.append(
+                    Problem(
+                        "INFO",
+                        "no-evidence",
+                        f"{vocab.shorten(str(triple[0]))} {local} {vocab.shorten(str(triple[2]))}",
+                        "a plain triple without a statement carries no evidence",
+                    )
+                )
     return sorted(set(problems))  # an untyped entity is reported once, however often it is used
 
 

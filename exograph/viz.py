@@ -101,9 +101,7 @@ def render_html(
             color="#d62728" if on_path else "#888888",
             width=4 if on_path else 1,
             exo_context=_context(projection, e),
-            exo_evidence=[
-                {"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences
-            ],
+            exo_evidence=[{"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences],
             exo_notes=list(e.notes),
             exo_on_path=on_path,
         )

@@ -174,7 +174,7 @@ def shorten(iri: str) -> str:
     """A CURIE for ``iri`` when a known prefix covers it, else the IRI."""
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and iri != namespace:
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 

@@ -74,7 +74,7 @@ def test_to_networkx(kg):
     assert isinstance(g, nx.MultiDiGraph)
     assert g.nodes[iri("APAF1")]["label"] == "APAF1"
     edges = g.get_edge_data(iri("miRNA-21"), iri("APAF1"))
-    (key, attrs), = edges.items()
+    ((key, attrs),) = edges.items()
     assert key.startswith("https://w3id.org/exograph/statement/miRNA-21--targets--APAF1--")
     assert attrs["label"] == "targets" and attrs["edge"].refs == [49]
     assert nx.has_path(g, iri("miRNA-21"), iri("paclitaxel-resistance"))

@@ -13,7 +13,7 @@ def ontology() -> Graph:
 
 def test_every_vocab_term_is_declared_in_the_ontology_and_back():
     g = ontology()
-    declared = {str(s)[len(vocab.EXO):] for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(vocab.EXO)}
+    declared = {str(s)[len(vocab.EXO) :] for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(vocab.EXO)}
     in_code = set(vocab.CLASSES.values()) | set(vocab.PREDICATES) | set(vocab.OTHER_TERMS)
     assert declared == in_code
 

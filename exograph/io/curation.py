@@ -71,9 +71,7 @@ def read_curation(directory: Path) -> Curation:
     entities_file = directory / "entities.tsv"
     relation_files = sorted((directory / "relations").glob("*.tsv"))
     if not entities_file.is_file():
-        cur.problems.append(
-            Problem("ERROR", "missing-file", str(entities_file), "no entities table; create it with the header: " + "\t".join(ENTITY_COLUMNS))
-        )
+        cur.problems.append(Problem("ERROR", "missing-file", str(entities_file), "no entities table; create it with the header: " + "\t".join(ENTITY_COLUMNS)))
         return cur
     for where, row in _rows(entities_file, ENTITY_COLUMNS, cur.problems):
         entity = _entity(where, row, cur.problems)
@@ -113,9 +111,7 @@ def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or tuple(h.strip() for h in header) != columns:
-            problems.append(
-                Problem("ERROR", "bad-header", f"{path}:1", "the header must be the columns " + ", ".join(columns) + " separated by tabs")
-            )
+            problems.append(Problem("ERROR", "bad-header", f"{path}:1", "the header must be the columns " + ", ".join(columns) + " separated by tabs"))
             return
         for number, cells in enumerate(reader, start=2):
             where = f"{path}:{number}"
@@ -126,7 +122,7 @@ def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
                     Problem("ERROR", "bad-row", where, f"{len(cells)} tab-separated cells where {len(columns)} are expected; check for a missing or extra tab")
                 )
                 continue
-            yield where, {k: v.strip() for k, v in zip(columns, cells)}
+            yield where, {k: v.strip() for k, v in zip(columns, cells, strict=True)}
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -151,7 +147,12 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
         if pattern is None or not re.fullmatch(pattern, local):
             known = ", ".join(sorted(XREF_PATTERNS))
             problems.append(
-                Problem("ERROR", "bad-xref", where, f"cross-reference '{xref}' is not PREFIX:ID with a known prefix ({known}) and a valid ID; leave it out if unsure")
+                Problem(
+                    "ERROR",
+                    "bad-xref",
+                    where,
+                    f"cross-reference '{xref}' is not PREFIX:ID with a known prefix ({known}) and a valid ID; leave it out if unsure",
+                )
             )
             ok = False
     if row["resistance_to"] and row["type"] != "DrugResistance":
@@ -174,9 +175,7 @@ def _check_entity_links(cur: Curation) -> None:
     for entity in list(cur.entities.values()):
         drug = entity.resistance_to
         if drug and (drug not in cur.entities or cur.entities[drug].type != "Drug"):
-            cur.problems.append(
-                Problem("ERROR", "unknown-entity", entity.id, f"resistance_to '{drug}' is not an entity of type Drug; add it to entities.tsv")
-            )
+            cur.problems.append(Problem("ERROR", "unknown-entity", entity.id, f"resistance_to '{drug}' is not an entity of type Drug; add it to entities.tsv"))
 
 
 def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], problems: list[Problem]) -> Relation | None:

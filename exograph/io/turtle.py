@@ -128,9 +128,9 @@ def turtle_text(g: Graph, prefixes: dict[str, str] | None = None) -> str:
                 return "a"
             iri = str(node)
             for prefix, namespace in prefixes.items():
-                if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace):]):
+                if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
                     used.add(prefix)
-                    return f"{prefix}:{iri[len(namespace):]}"
+                    return f"{prefix}:{iri[len(namespace) :]}"
             return f"<{iri}>"
         if isinstance(node, Literal):
             if node.datatype in (XSD.boolean, XSD.integer) and not node.language:
