@@ -1,0 +1,5 @@
+"""python -m exograph"""
+
+from exograph.cli import main
+
+main()
