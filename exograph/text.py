@@ -41,8 +41,11 @@ def _context(ctx: dict[str, Any]) -> str:
 
 def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
     """A relation as a few lines: the triple, its context, its evidence."""
-    subject, obj = e["subject"]["label"], e["object"]["label"]
-    lines = [f"{indent}{subject} --{e['label']}--> {obj}"]
+    ctx = e["context"]
+    subject = e["subject"]["label"] + (f" [{ctx['subject_state']}]" if ctx.get("subject_state") else "")
+    obj = e["object"]["label"] + (f" [{ctx['object_state']}]" if ctx.get("object_state") else "")
+    arrow = f"--NOT {e['label']}-->" if ctx.get("negated") else f"--{e['label']}-->"
+    lines = [f"{indent}{subject} {arrow} {obj}"]
     if e["context"]:
         lines.append(f"{indent}    context: {_context(e['context'])}")
     for ev in e["evidence"]:

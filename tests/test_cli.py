@@ -164,3 +164,16 @@ def test_real_process_bad_input_one_line_no_traceback(args, code, start):
 def test_malformed_turtle_names_file_and_line():
     proc = subprocess.run([sys.executable, "-m", "exograph.cli", "--data", str(FIXTURES / "malformed.ttl"), "stats"], capture_output=True, text=True)
     assert "malformed.ttl:3: malformed turtle: newline found in string literal" in proc.stderr
+
+
+def test_text_keeps_state_and_negation_visible():
+    from exograph import text
+
+    e = {
+        "subject": {"label": "miRNA-X"},
+        "object": {"label": "GENE"},
+        "label": "targets",
+        "context": {"subject_state": "lost", "negated": True},
+        "evidence": [],
+    }
+    assert text.edge(e)[0] == "  miRNA-X [lost] --NOT targets--> GENE"
