@@ -74,6 +74,7 @@ _PREDICATE_LABELS = {
     "actsAsCeRNAFor": "acts as ceRNA for",
     "biomarkerFor": "biomarker for",
     "detectedIn": "detected in",
+    "therapyFor": "therapy for",
 }
 
 

@@ -77,6 +77,10 @@ PREDICATES: tuple[str, ...] = (
     "actsAsCeRNAFor",
     "biomarkerFor",
     "detectedIn",
+    "binds",
+    "recruits",
+    "delivers",
+    "therapyFor",
 )
 
 #: everything else the ontology declares and the compiler writes
@@ -111,13 +115,18 @@ OTHER_TERMS: tuple[str, ...] = (
 
 #: states of a subject or object, as the review words them
 STATES: tuple[str, ...] = (
+    "activated",
+    "depleted",
     "detected",
+    "downregulated",
     "elevated",
     "enriched",
+    "expressed",
     "high expression",
     "lost",
     "lowered",
     "positive",
+    "silenced",
     "suppressed",
     "targeted",
     "upregulated",

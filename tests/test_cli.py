@@ -141,6 +141,8 @@ def test_viz_writes_a_file(tmp_path: Path):
     out = tmp_path / "g.html"
     code, stdout, _ = run("viz", "-o", str(out), "--focus", "APAF1", "--depth", "1")
     assert code == 0 and out.is_file() and "wrote" in stdout
+    code, stdout, _ = run("viz", "-o", str(out), "--path", "miR-21", "APAF1", "--format", "json")
+    assert json.loads(stdout) == {"output": str(out), "bytes": out.stat().st_size}
 
 
 @pytest.mark.parametrize(
