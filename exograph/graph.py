@@ -85,6 +85,7 @@ class Projection:
     entities: dict[str, Entity] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     triple_count: int = 0
+    reference_numbers: tuple[int, ...] = ()  #: every numbered reference the graph knows of
 
     def label(self, iri: str) -> str:
         entity = self.entities.get(iri)
@@ -170,7 +171,7 @@ def project(store: Store) -> Projection:
         )
         for iri in sorted(entity_iris)
     }
-    return Projection(entities, sorted(edges.values(), key=lambda e: e.key), len(store))
+    return Projection(entities, sorted(edges.values(), key=lambda e: e.key), len(store), tuple(sorted(set(ref_numbers.values()))))
 
 
 def _pick_type(types: set[str]) -> str:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the pickled projection's shape changes
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True, ontology: bool = True) -> KnowledgeGraph:
@@ -189,6 +189,7 @@ class KnowledgeGraph:
         p = self.projection
         refs = sorted({n for e in p.edges for ev in e.evidences for n in ev.refs})
         sections = Counter(ev.section for e in p.edges for ev in e.evidences)
+        relation_sections = Counter(s for e in p.edges for s in sorted({ev.section for ev in e.evidences}))
         return {
             "triples": p.triple_count,
             "entities": len(p.entities),
@@ -197,7 +198,9 @@ class KnowledgeGraph:
             "relations_by_predicate": dict(sorted(Counter(vocab.local_name(e.predicate) for e in p.edges).items())),
             "evidences": sum(len(e.evidences) for e in p.edges),
             "evidences_by_section": dict(sorted(sections.items())),
+            "relations_by_section": dict(sorted(relation_sections.items())),
             "references_cited": refs,
+            "references_not_cited": sorted(set(p.reference_numbers) - set(refs)),
         }
 
     # ------------------------------------------------------------------ helpers

@@ -20,12 +20,25 @@ def stats(data: dict[str, Any]) -> str:
         "relations by predicate:",
         *(f"  {k:<22} {v}" for k, v in data["relations_by_predicate"].items()),
         "",
-        "evidences by review section:",
-        *(f"  {k:<45} {v}" for k, v in data["evidences_by_section"].items()),
+        "relations (evidences) by review section:",
+        *(f"  {k:<45} {v:>4} ({data['evidences_by_section'][k]})" for k, v in data["relations_by_section"].items()),
         "",
-        f"references cited ({len(data['references_cited'])}): " + ", ".join(map(str, data["references_cited"])),
+        f"references cited ({len(data['references_cited'])} of {len(data['references_cited']) + len(data['references_not_cited'])}): "
+        + _ranges(data["references_cited"]),
+        "references not cited by any relation: " + (_ranges(data["references_not_cited"]) or "none"),
     ]
     return "\n".join(lines)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> '1-3, 5'."""
+    out: list[str] = []
+    for n in numbers:
+        if out and n == int(out[-1].split("-")[-1]) + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
 
 
 def _context(ctx: dict[str, Any]) -> str:

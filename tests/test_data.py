@@ -171,3 +171,13 @@ def test_build_is_idempotent(tmp_path: Path):
     second = build(output=out)
     assert first.changed and not second.changed
     assert out.read_text(encoding="utf-8") == resources.packaged_triples().read_text(encoding="utf-8")
+
+
+def test_reference_count_matches_the_review(review_path: Path):
+    import re
+
+    from exograph.io.turtle import REVIEW_REFERENCES
+
+    text = review_path.read_text(encoding="utf-8")
+    printed = {int(n) for group in re.findall(r"\(([0-9][0-9,\- ]*)\)", text) for n in re.findall(r"\d+", group)}
+    assert max(printed) == REVIEW_REFERENCES

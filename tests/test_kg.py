@@ -100,3 +100,7 @@ def test_stats(kg):
     assert stats["relations"] == len(kg.projection.edges)
     assert stats["evidences_by_section"]["Table I"] >= 35
     assert stats["evidences_by_section"]["4. Drug resistance"] >= 20
+    assert stats["relations_by_section"]["Table I"] <= stats["evidences_by_section"]["Table I"]
+    cited, not_cited = set(stats["references_cited"]), set(stats["references_not_cited"])
+    assert cited | not_cited == set(range(1, 139)) and not cited & not_cited
+    assert 49 in cited
