@@ -135,6 +135,7 @@ def project(store: Store) -> Projection:
                 fields[str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
             evidence_parts[str(ev)] = fields
 
+    reviews = {str(s) for s, _, _ in store.triples((None, RDF.type, URIRef(vocab.EXO + "Review")))}
     ref_numbers = {str(s): int(str(o)) for s, _, o in store.triples((None, URIRef(vocab.EXO + "referenceNumber"), None))}
     edges: dict[str, Edge] = {}
     reified: set[tuple[str, str, str]] = set()
@@ -149,7 +150,7 @@ def project(store: Store) -> Projection:
             key,
             *triple,
             context=_context(parts),
-            evidences=tuple(sorted(_evidence(evidence_parts[str(e)], ref_numbers) for e in parts.get(vocab.EXO + "evidence", []))),
+            evidences=tuple(sorted(_evidence(evidence_parts[str(e)], ref_numbers, reviews) for e in parts.get(vocab.EXO + "evidence", []))),
             notes=tuple(sorted(str(n) for n in parts.get(vocab.EXO + "note", []))),
         )
     for predicate in relation_predicates:
@@ -207,7 +208,7 @@ def _context(parts: dict[str, list[object]]) -> Context:
     )
 
 
-def _evidence(parts: dict[str, list[object]], ref_numbers: dict[str, int]) -> Evidence:
+def _evidence(parts: dict[str, list[object]], ref_numbers: dict[str, int], reviews: set[str]) -> Evidence:
     refs = parts.get(vocab.EXO + "reference", [])
     numbers = tuple(sorted(ref_numbers[str(r)] for r in refs if str(r) in ref_numbers))
     return Evidence(
@@ -216,6 +217,7 @@ def _evidence(parts: dict[str, list[object]], ref_numbers: dict[str, int]) -> Ev
         section=str(_one(parts, "section") or ""),
         quote=str(_one(parts, "quote") or ""),
         first_author=str(_one(parts, "firstAuthor")) if _one(parts, "firstAuthor") else None,
+        publication=next((str(s) for s in parts.get(vocab.EXO + "curatedFrom", []) if str(s) not in reviews), None),
     )
 
 

@@ -50,12 +50,16 @@ class Evidence:
     section: str
     quote: str
     first_author: str | None = None
-    source: str = field(default="", compare=False)  #: file:line of the curation record
+    publication: str | None = None  #: None: the review; else the CURIE (pmid:, doi:) of another source
+    where: str = field(default="", compare=False)  #: file:line of the curation record
 
     @property
     def key(self) -> str:
         """A stable hash of what this evidence says (not where it was curated)."""
-        return _digest(self.refs_printed, self.section, self.quote, self.first_author or "")
+        parts = [self.refs_printed, self.section, self.quote, self.first_author or ""]
+        if self.publication:
+            parts.append(self.publication)
+        return _digest(*parts)
 
 
 @dataclass(frozen=True)

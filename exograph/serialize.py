@@ -48,6 +48,7 @@ def edge_json(projection: Projection, edge: Edge, forward: bool = True) -> dict[
                 "first_author": ev.first_author,
                 "section": ev.section,
                 "quote": ev.quote,
+                "publication": ev.publication,
             }
             for ev in edge.evidences
         ],

@@ -45,7 +45,7 @@ def test_a_quote_not_in_the_review_is_reported_with_its_record(curation, review_
     forged = replace(rel, evidences=(replace(ev, quote="exosomes cure every cancer overnight"),))
     problems = check_quotes([forged], ReviewText.read(review_path))
     assert [p.code for p in problems] == ["quote-not-found"]
-    assert problems[0].subject == ev.source and ".tsv:" in ev.source
+    assert problems[0].subject == ev.where and ".tsv:" in ev.where
 
 
 def test_quotes_match_across_line_breaks():
@@ -181,3 +181,29 @@ def test_reference_count_matches_the_review(review_path: Path):
     text = review_path.read_text(encoding="utf-8")
     printed = {int(n) for group in re.findall(r"\(([0-9][0-9,\- ]*)\)", text) for n in re.findall(r"\d+", group)}
     assert max(printed) == REVIEW_REFERENCES
+
+
+def test_evidence_from_another_paper(tmp_path: Path, review_path: Path):
+    """A relation can cite a paper other than the review (optional 'source' column)."""
+    fixture = Path(__file__).parent / "fixtures" / "curation-paper"
+    report = build(fixture, tmp_path / "t.ttl", review_path)
+    assert report.relations == 1 and report.evidences == 2
+    assert [p.code for p in report.problems] == ["quote-not-checked"]
+    assert validate([tmp_path / "t.ttl"]).problems == []
+    import exograph
+
+    kg = exograph.load([tmp_path / "t.ttl"], cache=False)
+    (edge,) = kg.projection.edges
+    assert sorted(str(ev.publication) for ev in edge.evidences) == ["None", "https://doi.org/10.0000/exograph-example"]
+
+
+def test_source_column_rules(tmp_path: Path):
+    directory = tmp_path / "cur"
+    (directory / "relations").mkdir(parents=True)
+    fixture = Path(__file__).parent / "fixtures" / "curation-paper"
+    (directory / "entities.tsv").write_text((fixture / "entities.tsv").read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (fixture / "relations" / "new-paper.tsv").read_text(encoding="utf-8").splitlines()
+    bad = lines[2].replace("\t\tExample\tResults", "\t12\tExample\tResults").replace("doi:10.0000/exograph-example", "PMID 123")
+    (directory / "relations" / "r.tsv").write_text("\n".join([lines[0], bad]) + "\n", encoding="utf-8")
+    codes = sorted(p.code for p in read_curation(directory).problems)
+    assert codes == ["bad-refs", "bad-source"]

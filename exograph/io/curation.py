@@ -34,6 +34,9 @@ RELATION_COLUMNS = (
     "quote",
     "note",
 )
+#: an optional last column: where the evidence comes from when it is not the review
+SOURCE_COLUMN = "source"
+_SOURCE = re.compile(r"pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}/\S+")
 
 #: syntax of cross-reference CURIEs by prefix (bioregistry prefixes)
 XREF_PATTERNS: dict[str, str] = {
@@ -84,7 +87,7 @@ def read_curation(directory: Path) -> Curation:
     _check_entity_links(cur)
     relations = []
     for path in relation_files:
-        for where, row in _rows(path, RELATION_COLUMNS, cur.problems):
+        for where, row in _rows(path, RELATION_COLUMNS, cur.problems, optional=SOURCE_COLUMN):
             rel = _relation(where, row, cur.entities, cur.problems)
             if rel is not None:
                 relations.append(rel)
@@ -106,12 +109,15 @@ def parse_refs(printed: str) -> tuple[int, ...]:
     return tuple(sorted(numbers))
 
 
-def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]):
+def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem], optional: str | None = None):
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
-        if header is None or tuple(h.strip() for h in header) != columns:
-            problems.append(Problem("ERROR", "bad-header", f"{path}:1", "the header must be the columns " + ", ".join(columns) + " separated by tabs"))
+        header = tuple(h.strip() for h in next(reader, None) or ())
+        if optional and header == (*columns, optional):
+            columns = header
+        elif header != columns:
+            extra = f" (and optionally {optional})" if optional else ""
+            problems.append(Problem("ERROR", "bad-header", f"{path}:1", "the header must be the columns " + ", ".join(columns) + extra + " separated by tabs"))
             return
         for number, cells in enumerate(reader, start=2):
             where = f"{path}:{number}"
@@ -209,13 +215,22 @@ def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], prob
             error("bad-clinical-value", f"clinical_value '{value}' is not one of: {', '.join(vocab.CLINICAL_VALUES)}")
     if row["negated"] not in ("", "true", "false"):
         error("bad-negated", f"negated '{row['negated']}' must be true, false or empty")
-    try:
-        refs = parse_refs(row["refs"])
-    except ValueError:
-        error("bad-refs", f"refs '{row['refs']}' must be reference numbers as printed, e.g. 49, 13,15 or 77-80")
-        refs = ()
-    if row["section"] not in vocab.SECTIONS:
-        error("bad-section", f"section '{row['section']}' is not one of: {'; '.join(vocab.SECTIONS)}")
+    publication = row.get(SOURCE_COLUMN) or None
+    refs: tuple[int, ...] = ()
+    if publication is None:
+        try:
+            refs = parse_refs(row["refs"])
+        except ValueError:
+            error("bad-refs", f"refs '{row['refs']}' must be reference numbers as printed, e.g. 49, 13,15 or 77-80")
+        if row["section"] not in vocab.SECTIONS:
+            error("bad-section", f"section '{row['section']}' is not one of: {'; '.join(vocab.SECTIONS)}")
+    else:
+        if not _SOURCE.fullmatch(publication):
+            error("bad-source", f"source '{publication}' must be pmid:NUMBER or doi:10.PREFIX/SUFFIX (empty for the review)")
+        if row["refs"]:
+            error("bad-refs", "refs are reference numbers of the review; leave them empty when the source is another publication")
+        if not row["section"]:
+            error("missing-field", "name the section of the source the quote is from (e.g. Results)")
     if not row["quote"]:
         error("missing-quote", "every relation needs a verbatim quote from the review")
     for column in ("cancer", "donor", "recipient"):
@@ -240,7 +255,8 @@ def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], prob
         section=row["section"],
         quote=row["quote"],
         first_author=row["first_author"] or None,
-        source=where,
+        publication=publication,
+        where=where,
     )
     notes = (row["note"],) if row["note"] else ()
     return Relation(row["subject"], row["predicate"], row["object"], context, (evidence,), notes)

@@ -65,12 +65,21 @@ def check_quotes(relations: Iterable[Relation], review: ReviewText) -> list[Prob
     problems = []
     for rel in relations:
         for ev in rel.evidences:
-            if not review.contains(ev.quote):
+            if ev.publication is not None:
+                problems.append(
+                    Problem(
+                        "INFO",
+                        "quote-not-checked",
+                        ev.where or rel.id,
+                        f"the quote is from {ev.publication}, whose text exograph does not hold; check it against the paper",
+                    )
+                )
+            elif not review.contains(ev.quote):
                 problems.append(
                     Problem(
                         "ERROR",
                         "quote-not-found",
-                        ev.source or rel.id,
+                        ev.where or rel.id,
                         f"quote not found in the review: '{ev.quote[:60]}...'; copy it verbatim from the text",
                     )
                 )

@@ -39,6 +39,14 @@ def reference_iri(number: int, review_id: str = REVIEW_ID) -> URIRef:
     return URIRef(f"{vocab.REFERENCE}{review_id}-{number}")
 
 
+def publication_iri(curie: str) -> URIRef:
+    """The resolvable IRI of a publication CURIE: pmid:N -> PubMed, doi:X -> doi.org."""
+    prefix, _, local = curie.partition(":")
+    if prefix == "pmid":
+        return URIRef(f"https://pubmed.ncbi.nlm.nih.gov/{local}/")
+    return URIRef(f"https://doi.org/{local}")
+
+
 def compile_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> Graph:
     """The RDF graph of curated entities and relations: plain triples plus statement nodes."""
     g = Graph()
@@ -105,8 +113,16 @@ def _add_relation(g: Graph, rel: Relation, review: URIRef) -> None:
         node = URIRef(f"{vocab.EVIDENCE}{rel.id}--{ev.key}")
         g.add((stmt, EXO.evidence, node))
         g.add((node, RDF.type, EXO.Evidence))
-        g.add((node, EXO.curatedFrom, review))
-        g.add((node, EXO.refsAsPrinted, Literal(ev.refs_printed)))
+        if ev.publication:
+            source = publication_iri(ev.publication)
+            g.add((node, EXO.curatedFrom, source))
+            g.add((source, RDF.type, EXO.Publication))
+            g.add((source, RDFS.label, Literal(ev.publication)))
+            g.add((source, DCTERMS.identifier, Literal(ev.publication)))
+        else:
+            g.add((node, EXO.curatedFrom, review))
+        if ev.refs_printed:
+            g.add((node, EXO.refsAsPrinted, Literal(ev.refs_printed)))
         g.add((node, EXO.section, Literal(ev.section)))
         g.add((node, EXO.quote, Literal(ev.quote)))
         if ev.first_author:
