@@ -8,6 +8,7 @@ from exograph.validate import Report
 
 
 def stats(data: dict[str, Any]) -> str:
+    width = max((len(k) for k in data["relations_by_section"]), default=0)
     lines = [
         f"triples      {data['triples']}",
         f"entities     {data['entities']}",
@@ -21,7 +22,7 @@ def stats(data: dict[str, Any]) -> str:
         *(f"  {k:<22} {v}" for k, v in data["relations_by_predicate"].items()),
         "",
         "relations (evidences) by review section:",
-        *(f"  {k:<45} {v:>4} ({data['evidences_by_section'][k]})" for k, v in data["relations_by_section"].items()),
+        *(f"  {k:<{width}} {v:>4} ({data['evidences_by_section'][k]})" for k, v in data["relations_by_section"].items()),
         "",
         f"references cited ({len(data['references_cited'])} of {len(data['references_cited']) + len(data['references_not_cited'])}): "
         + _ranges(data["references_cited"]),

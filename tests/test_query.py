@@ -14,7 +14,7 @@ def rows(kg, name):
 
 def test_named_queries_ship_with_titles():
     named = named_queries()
-    assert len(named) >= 8
+    assert len(named) >= 20
     assert all(q.title and q.title != q.name for q in named.values())
 
 
@@ -55,6 +55,104 @@ def test_findings_by_reference_and_discrepancies(kg):
     by_ref = rows(kg, "findings-by-reference")
     assert {r["subject"] for r in by_ref if r["ref"] == "83"} == {"exosome"}
     assert {r["subject"] for r in rows(kg, "citation-discrepancies")} == {"phosphatidylserine", "Glypican-1"}
+
+
+def test_mechanism_chains_walk_cargo_gene_phenotype_within_one_cancer(kg):
+    chains = {(r["cargo"], r["middle"], r["outcome"], r["cancer"]) for r in rows(kg, "mechanism-chains")}
+    assert ("miRNA-21", "APAF1", "paclitaxel resistance", "ovarian cancer") in chains
+    assert ("miRNA-9", "SOCS5", "angiogenesis", "colorectal cancer") in chains
+    assert ("miRNA-122", "Septin-9", "paclitaxel resistance", "hepatocellular carcinoma") in chains
+    # the middle is always a gene or a pathway, never a cell
+    assert not any(r["middle"].endswith(" cell") for r in rows(kg, "mechanism-chains"))
+
+
+def test_mirna_targets(kg):
+    found = {(r["mirna"], r["predicate"], r["gene"]) for r in rows(kg, "mirna-targets")}
+    assert {("miRNA-21", "targets", "APAF1"), ("miRNA-9", "downregulates", "SOCS5"), ("miRNA-29a", "binds", "Toll-like receptor 8")} <= found
+    assert ("miRNA-122", "upregulates", "Septin-9") in found  # kept with its state: suppressed miRNA-122 upregulates Septin-9
+
+
+def test_pathways_regulated(kg):
+    found = {(r["subject"], r["predicate"], r["pathway"]) for r in rows(kg, "pathways-regulated")}
+    assert ("Toll-like receptor 8", "activates", "NF-κB signalling") in found
+    assert ("exosomal miRNAs of nasopharyngeal carcinoma (ref. 71)", "inhibits", "JAK/STAT pathway") in found
+
+
+def test_decrease_findings_keep_their_sign(kg):
+    found = {(r["subject"], r.get("state"), r["predicate"], r["object"]) for r in rows(kg, "decrease-findings")}
+    assert ("miRNA-122", "suppressed", "confers resistance to", "paclitaxel resistance") in found
+    assert ("miRNA-4772-3p", "lowered", "biomarker for", "colon cancer") in found
+    assert ("miRNA-320a", "lost", "promotes", "cell proliferation") in found
+    decreases = {"lost", "lowered", "suppressed", "silenced", "downregulated", "depleted"}
+    assert all(r.get("state") in decreases or r["negated"] == "true" for r in rows(kg, "decrease-findings"))
+
+
+def test_donor_cell_effects(kg):
+    found = {(r["donor"], r["subject"], r["predicate"], r["object"]) for r in rows(kg, "donor-cell-effects")}
+    assert ("cancer-associated fibroblast", "miRNA-21", "confers resistance to", "paclitaxel resistance") in found
+    assert ("astrocyte", "PTEN-targeting miRNAs", "targets", "PTEN") in found
+    assert ("mesenchymal stem cell", "miRNA-125a", "promotes", "angiogenesis") in found
+
+
+def test_immune_cell_crosstalk(kg):
+    found = {(r["cell"], r["role"], r["subject"], r["object"]) for r in rows(kg, "immune-cell-crosstalk")}
+    assert ("tumour-associated macrophage", "recipient", "miRNA-21", "Toll-like receptor 8") in found
+    assert ("natural killer cell", "recipient", "ligands for NKG2D", "natural killer cell cytotoxic function") in found
+    assert ("dendritic cell", "recipient", "tumour cell", "antigen presentation") in found
+
+
+def test_phenotype_drivers(kg):
+    found = {(r["phenotype"], r["predicate"], r["subject"]) for r in rows(kg, "phenotype-drivers")}
+    assert {("angiogenesis", "promotes", "miRNA-9"), ("angiogenesis", "promotes", "miRNA-210"), ("brain metastasis", "promotes", "miRNA-181c")} <= found
+    assert ("natural killer cell cytotoxic function", "suppresses", "ligands for NKG2D") not in found  # a process, not a phenotype
+
+
+def test_exosome_contents_by_kind(kg):
+    by_kind: dict[str, set[str]] = {}
+    for r in rows(kg, "exosome-contents"):
+        by_kind.setdefault(r["kind"], set()).add(r["cargo"])
+    assert {"CD9", "CD63", "CD81", "TSG101", "Alix"} <= by_kind["gene or protein"]
+    assert {"sphingomyelin", "cholesterol", "phosphatidylserine"} <= by_kind["lipid"]
+    assert "doxorubicin" in by_kind["drug"]
+
+
+def test_prognostic_biomarkers_keep_their_direction(kg):
+    found = {(r["cargo"], r["state"], r["cancer"], r["biofluid"]) for r in rows(kg, "prognostic-biomarkers")}
+    assert ("miRNA-4772-3p", "lowered", "colon cancer", "serum") in found  # "lower level ... predicts recurrence"
+    assert ("TRPC5", "elevated", "breast cancer", "plasma") in found
+    assert all(r["refs"] for r in rows(kg, "prognostic-biomarkers"))
+
+
+def test_exosome_biofluids(kg):
+    by_fluid: dict[str, set[str]] = {}
+    for r in rows(kg, "exosome-biofluids"):
+        by_fluid.setdefault(r["biofluid"], set()).add(r["what"])
+    assert {"miRNA-302a", "miRNA-302c"} <= by_fluid["bronchoalveolar lavage fluid"]
+    assert "miRNA-21" in by_fluid["serum"]
+    assert {"serum", "plasma", "urine", "bronchoalveolar lavage fluid"} <= set(by_fluid)
+
+
+def test_counting_queries_agree_with_the_projection(kg):
+    stats = kg.stats()
+    per_section = {r["section"]: int(r["relations"]) for r in rows(kg, "relations-per-section")}
+    assert per_section == stats["relations_by_section"]
+    uncited = [int(r["number"]) for r in rows(kg, "uncited-references")]
+    assert uncited == sorted(uncited) and 49 not in uncited
+    assert uncited == stats["references_not_cited"]
+    profile = {r["cancer"]: int(r["relations"]) for r in rows(kg, "cancer-profile")}
+    by_cancer: dict[str, int] = {}
+    for edge in kg.projection.edges:
+        cancer = edge.context.cancer
+        if cancer:
+            label = kg.projection.entities[cancer].label
+            by_cancer[label] = by_cancer.get(label, 0) + 1
+    assert profile == by_cancer
+
+
+def test_every_named_query_has_a_test_of_its_answer():
+    source = open(__file__, encoding="utf-8").read()
+    untested = [name for name in named_queries() if f'"{name}"' not in source]
+    assert not untested, f"named queries without a test: {untested}"
 
 
 @pytest.mark.parametrize(
