@@ -29,6 +29,27 @@ def test_mir21_to_paclitaxel_resistance_through_apaf1(kg):
     assert len(first.evidences) == 2
 
 
+def test_mir9_to_angiogenesis_through_socs5_in_endothelial_cells(kg):
+    paths = kg.paths("miR-9", "angiogenesis", cancer="colorectal cancer", all_paths=True)
+    via = next(p for p in paths if labels(kg, p) == ["miRNA-9", "SOCS5", "angiogenesis"])
+    first, second = (h.edge for h in via.hops)
+    assert first.predicate.endswith("#downregulates") and second.predicate.endswith("#mediates")
+    assert second.context.subject_state == "downregulated"  # SOCS5 is inhibited, not active
+    assert first.context.recipient == second.context.recipient == iri("endothelial-cell")
+    assert all(h.edge.refs == [59] and h.edge.evidences[0].quote for h in via.hops)
+
+
+def test_mir21_and_mir29a_to_il6_through_tlr8_and_nf_kb(kg):
+    for cargo in ("miR-21", "miR-29a"):
+        paths = kg.paths(cargo, "IL-6 secretion", all_paths=True)
+        chain = [labels(kg, p) for p in paths]
+        assert [kg.projection.label(iri(cargo.replace("miR", "miRNA"))), "Toll-like receptor 8", "NF-κB signalling", "interleukin-6 secretion"] in chain
+        via = next(p for p in paths if len(p.hops) == 3)
+        assert [h.edge.predicate.rsplit("#", 1)[1] for h in via.hops] == ["binds", "activates", "promotes"]
+        assert all(h.edge.context.recipient == iri("TAM") and h.edge.refs == [73] for h in via.hops)
+        assert all(ev.first_author == "Fabbri" for h in via.hops for ev in h.edge.evidences)
+
+
 def test_cancer_filter_keeps_only_that_cancer(kg):
     ovarian = kg.paths("miR-21", "paclitaxel resistance", cancer="ovarian cancer", all_paths=True)
     assert all(h.edge.context.cancer in (None, iri("ovarian-cancer")) for p in ovarian for h in p.hops)
