@@ -159,6 +159,30 @@ class KnowledgeGraph:
 
         return to_networkx(self.projection)
 
+    def subgraph(
+        self,
+        *,
+        focus: str | None = None,
+        depth: int = 1,
+        path: tuple[str, str] | None = None,
+        max_hops: int = 4,
+        cancer: str | None = None,
+    ) -> tuple[list[Edge], list[GraphPath]]:
+        """What a drawing shows: the relations around ``focus`` and/or on the paths between
+        ``path``'s two entities (all relations without either), and those paths to highlight."""
+        edges: Sequence[Edge] = self.projection.edges
+        highlight: list[GraphPath] = []
+        if path is not None:
+            highlight = self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer)
+            keys = {h.edge.key for p in highlight for h in p.hops}
+            if focus is None:
+                edges = [e for e in edges if e.key in keys]
+        if focus is not None:
+            hood = self.neighbors(focus, depth=depth, cancer=cancer)
+            keys = {e.key for e in hood.edges} | {h.edge.key for p in highlight for h in p.hops}
+            edges = [e for e in self.projection.edges if e.key in keys]
+        return list(edges), highlight
+
     def to_html(
         self,
         *,
@@ -171,17 +195,7 @@ class KnowledgeGraph:
         """A self-contained interactive HTML page of the graph, a neighbourhood, or a path."""
         from exograph.viz import render_html
 
-        edges: Sequence[Edge] = self.projection.edges
-        highlight: list[GraphPath] = []
-        if path is not None:
-            highlight = self.paths(path[0], path[1], max_hops=max_hops)
-            keys = {h.edge.key for p in highlight for h in p.hops}
-            if focus is None:
-                edges = [e for e in edges if e.key in keys]
-        if focus is not None:
-            hood = self.neighbors(focus, depth=depth)
-            keys = {e.key for e in hood.edges} | {h.edge.key for p in highlight for h in p.hops}
-            edges = [e for e in self.projection.edges if e.key in keys]
+        edges, highlight = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops)
         return render_html(self.projection, edges, highlight=highlight, title=title)
 
     def stats(self) -> dict[str, Any]:

@@ -6,6 +6,10 @@ escape the heading, and ``Network.show()`` crashes. Here vis-network is inlined,
 escaped JSON in a non-executing ``<script type="application/json">``, and the page builds every
 tooltip and legend entry with ``textContent``, so a label such as ``<img src=x onerror=...>``
 stays text. The layout is seeded and physics stops once it settles, so every run looks the same.
+
+:func:`graph_data` is the drawing's data; the page's drawing code is ``templates/graph.js``. The
+file of ``exograph viz`` inlines both; the explorer of ``exograph serve`` fetches the same data
+from its API and serves the same script.
 """
 
 from __future__ import annotations
@@ -57,18 +61,12 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def render_html(
-    projection: Projection,
-    edges: Sequence[Edge],
-    *,
-    highlight: Sequence[GraphPath] = (),
-    title: str = "exograph",
-) -> str:
-    """The page for ``edges`` (and the entities they join); hops of ``highlight`` paths are marked."""
+def graph_data(projection: Projection, edges: Sequence[Edge], *, highlight: Sequence[GraphPath] = ()) -> dict[str, Any]:
+    """What ``graph.js`` draws: vis-network nodes and edges (with exograph's context, evidence and
+    style), options, the legend, and the highlighted paths as labels."""
     try:
-        import jinja2
         from pyvis.network import Network
-    except ImportError as exc:  # pragma: no cover - both are dependencies
+    except ImportError as exc:  # pragma: no cover - a dependency
         raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install pyvis") from None
 
     path_edges = {h.edge.key for p in highlight for h in p.hops}
@@ -107,22 +105,51 @@ def render_html(
         )
     nodes_data, edges_data, *_ = net.get_network_data()
     legend = sorted({projection.type(n) for n in nodes})
-    data = {
+    return {
         "nodes": nodes_data,
         "edges": edges_data,
         "options": OPTIONS,
         "legend": [{"type": t, "color": STYLE.get(t, _DEFAULT_STYLE)[0], "shape": STYLE.get(t, _DEFAULT_STYLE)[1]} for t in legend],
         "paths": [[projection.label(n) for n in p.nodes] for p in highlight],
     }
+
+
+def render_html(
+    projection: Projection,
+    edges: Sequence[Edge],
+    *,
+    highlight: Sequence[GraphPath] = (),
+    title: str = "exograph",
+) -> str:
+    """The page for ``edges`` (and the entities they join); hops of ``highlight`` paths are marked."""
+    try:
+        import jinja2
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install jinja2") from None
+
+    data = graph_data(projection, edges, highlight=highlight)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(resources.files("exograph.templates").joinpath("graph.html").read_text(encoding="utf-8"))
+    template = env.from_string(template_text("graph.html"))
     return template.render(
         title=title,
-        summary=f"{len(nodes)} entities, {len(edges)} relations",
+        summary=f"{len(data['nodes'])} entities, {len(edges)} relations",
         data_json=_json_for_script(data),
-        vis_js=_raw_for_element(_vis_asset("vis-network.min.js"), "script"),
-        vis_css=_raw_for_element(_vis_asset("vis-network.css"), "style"),
+        vis_js=_raw_for_element(vis_asset("vis-network.min.js"), "script"),
+        vis_css=_raw_for_element(vis_asset("vis-network.css"), "style"),
+        graph_js=_raw_for_element(template_text("graph.js"), "script"),
     )
+
+
+def template_text(name: str) -> str:
+    """A file of ``exograph/templates`` (pages, scripts, style sheets)."""
+    return resources.files("exograph.templates").joinpath(name).read_text(encoding="utf-8")
+
+
+def vis_asset(name: str) -> str:
+    """``vis-network.min.js`` or ``vis-network.css``, as pyvis ships them."""
+    import pyvis
+
+    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
 def _context(projection: Projection, e: Edge) -> list[list[str]]:
@@ -136,12 +163,6 @@ def _context(projection: Projection, e: Edge) -> list[list[str]]:
             text = str(value)
         out.append([name.replace("_", " "), text])
     return out
-
-
-def _vis_asset(name: str) -> str:
-    import pyvis
-
-    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
 def _json_for_script(data: Any) -> Any:

@@ -1,0 +1,77 @@
+/* Draws an exograph graph (the data of exograph.viz.graph_data) with vis-network.
+ * Shared by the offline page of `exograph viz` (inlined) and the explorer of `exograph serve`.
+ * Every string from the data goes into the page as text (textContent), never as markup. */
+var ExographGraph = (function () {
+  "use strict";
+
+  function el(tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    return node;
+  }
+
+  function nodeTip(n) {
+    var tip = el("div", null, "tip");
+    tip.appendChild(el("b", n.label));
+    tip.appendChild(el("div", "type: " + n.exo_type));
+    if (n.exo_synonyms.length) { tip.appendChild(el("div", "synonyms: " + n.exo_synonyms.join(", "))); }
+    if (n.exo_xrefs.length) { tip.appendChild(el("div", "cross-references: " + n.exo_xrefs.join(", "))); }
+    tip.appendChild(el("div", n.id));
+    return tip;
+  }
+
+  function edgeTip(e, labels) {
+    var tip = el("div", null, "tip");
+    tip.appendChild(el("b", labels[e.from] + " \u2014" + e.label + "\u2192 " + labels[e.to]));
+    e.exo_context.forEach(function (pair) { tip.appendChild(el("div", pair[0] + ": " + pair[1])); });
+    e.exo_evidence.forEach(function (ev) {
+      var who = ev.author ? ev.author + " et al, " : "";
+      tip.appendChild(el("div", "ref. " + ev.refs + " (" + who + ev.section + ")"));
+      tip.appendChild(el("q", ev.quote));
+    });
+    e.exo_notes.forEach(function (note) { tip.appendChild(el("div", "note: " + note)); });
+    return tip;
+  }
+
+  function legend(container, items) {
+    while (container.firstChild) { container.removeChild(container.firstChild); }
+    items.forEach(function (item) {
+      var row = el("div", null, "legend-item");
+      var swatch = el("span", null, "swatch");
+      swatch.style.background = item.color;
+      row.appendChild(swatch);
+      row.appendChild(el("span", item.type + " (" + item.shape + ")"));
+      container.appendChild(row);
+    });
+  }
+
+  /* Draw `data` in `container`; options: legend (an element), onStable (called once the
+   * seeded layout has settled and physics is off). Returns the network and its data sets. */
+  function draw(container, data, options) {
+    options = options || {};
+    var labels = {};
+    data.nodes.forEach(function (n) { labels[n.id] = n.label; });
+    var nodes = new vis.DataSet(data.nodes.map(function (n) {
+      var copy = Object.assign({}, n);
+      copy.title = nodeTip(n);
+      return copy;
+    }));
+    var edges = new vis.DataSet(data.edges.map(function (e) {
+      var copy = Object.assign({}, e);
+      copy.title = edgeTip(e, labels);
+      return copy;
+    }));
+    var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    function settle() {
+      network.setOptions({ physics: { enabled: false } });
+      if (options.onStable) { options.onStable(network); }
+    }
+    network.once("stabilizationIterationsDone", settle);
+    if (data.nodes.length === 0) { settle(); }
+    if (options.legend) { legend(options.legend, data.legend); }
+    return { network: network, nodes: nodes, edges: edges, labels: labels };
+  }
+
+  return { draw: draw, el: el };
+})();
