@@ -132,6 +132,17 @@ def test_every_cargo_of_table_i_is_a_separate_biomarker_relation(curation):
     assert not missing, f"Table I rows not curated: {sorted(missing)}"
 
 
+def test_every_section_of_the_review_is_curated(curation):
+    from exograph.vocab import SECTIONS
+
+    sections = {ev.section for r in curation.relations for ev in r.evidences}
+    body = [s for s in SECTIONS if (s[0] in "23456" or s == "Table I") and s != "4. Biological function of exosomes in cancer"]
+    assert set(body) <= sections, f"sections with no relation: {sorted(set(body) - sections)}"
+    assert len(curation.relations) > 300
+    cells = {c for r in curation.relations for c in (r.context.donor, r.context.recipient) if c}
+    assert {"CAF", "MSC", "TAM", "dendritic-cell", "NK-cell", "T-cell", "endothelial-cell", "astrocyte", "adipocyte"} <= cells
+
+
 def test_direction_is_kept_as_stated(curation):
     states = {(r.subject, r.predicate, r.object): r.context.subject_state for r in curation.relations}
     assert states[("miRNA-4772-3p", "biomarkerFor", "colon-cancer")] == "lowered"

@@ -117,7 +117,7 @@ def test_exosome_contents_by_kind(kg):
 
 
 def test_prognostic_biomarkers_keep_their_direction(kg):
-    found = {(r["cargo"], r["state"], r["cancer"], r["biofluid"]) for r in rows(kg, "prognostic-biomarkers")}
+    found = {(r["cargo"], r.get("state"), r["cancer"], r.get("biofluid")) for r in rows(kg, "prognostic-biomarkers")}
     assert ("miRNA-4772-3p", "lowered", "colon cancer", "serum") in found  # "lower level ... predicts recurrence"
     assert ("TRPC5", "elevated", "breast cancer", "plasma") in found
     assert all(r["refs"] for r in rows(kg, "prognostic-biomarkers"))
@@ -130,6 +130,17 @@ def test_exosome_biofluids(kg):
     assert {"miRNA-302a", "miRNA-302c"} <= by_fluid["bronchoalveolar lavage fluid"]
     assert "miRNA-21" in by_fluid["serum"]
     assert {"serum", "plasma", "urine", "bronchoalveolar lavage fluid"} <= set(by_fluid)
+
+
+def test_therapeutic_uses(kg):
+    found = {(r["subject"], r.get("state"), r["predicate"], r["object"], r.get("donor")) for r in rows(kg, "therapeutic-uses")}
+    assert {("exosome", None, "delivers", "siRNA", None), ("exosome", None, "delivers", "doxorubicin", None)} <= found
+    assert ("exosome", None, "delivers", "paclitaxel", "bone marrow mesenchymal stromal cell") in found
+    assert ("exosome", None, "therapy for", "melanoma", "dendritic cell") in found  # dendritic-cell exosome vaccines
+    assert ("exosome", "depleted", "therapy for", "breast cancer", None) in found  # removal of circulating exosomes
+    assert ("miRNA-146b", None, "suppresses", "tumour growth", "mesenchymal stem cell") in found
+    authors = {r.get("author") for r in rows(kg, "therapeutic-uses")}
+    assert {"Tian", "Kim", "Katakowski", "Ono"} <= authors
 
 
 def test_counting_queries_agree_with_the_projection(kg):
