@@ -40,6 +40,30 @@ class QueryError(ExographError, ValueError):
     """A SPARQL query is malformed or not allowed."""
 
 
+class QueryRefusedError(QueryError):
+    """A well-formed request exograph will not run: an update, SERVICE, or a graph it does not hold."""
+
+
+class QueryTimeoutError(QueryError, TimeoutError):
+    """A query ran past the server's time limit (or waited that long for a free worker)."""
+
+
+class ResultTooLargeError(QueryError):
+    """A query's result is larger than the server's row or byte limit."""
+
+
+class ProtocolError(ExographError, ValueError):
+    """An HTTP request does not follow the SPARQL 1.1 Protocol; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ServerError(ExographError, OSError):
+    """The server cannot start (the port is taken) or a worker process died."""
+
+
 class NoPathError(ExographError, LookupError):
     """No path joins two entities within the hop limit (not a failure of the tool)."""
 

@@ -1,8 +1,11 @@
 """SPARQL: safety checks, execution against a store, named queries and result formats.
 
 Queries are read-only: updates are refused, and so is anything that would make the process fetch
-a URL (SERVICE, FROM / FROM NAMED, which rdflib dereferences). The standard exograph prefixes are
-declared for every query. Named queries ship as ``.rq`` files in ``exograph/queries/``.
+a URL (SERVICE, FROM / FROM NAMED, which rdflib dereferences). A server that holds named graphs
+locally may let FROM / FROM NAMED (and the protocol's default-graph-uri / named-graph-uri) name
+those graphs, and no others: :func:`prepare_query` checks them and :func:`evaluate` runs the query
+on a dataset the caller assembles, so rdflib never loads a graph itself. The standard exograph
+prefixes are declared for every query. Named queries ship as ``.rq`` files in ``exograph/queries/``.
 """
 
 from __future__ import annotations
@@ -10,15 +13,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
-from exograph.errors import QueryError
+from exograph.errors import QueryError, QueryRefusedError
 
 if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+    from rdflib.plugins.sparql.sparql import Query
     from rdflib.query import Result
 
     from exograph.store import Store
@@ -66,8 +72,12 @@ def with_prefixes(sparql: str) -> str:
     return "".join(f"PREFIX {p}: <{vocab.PREFIXES[p]}>\n" for p in missing) + sparql
 
 
-def check_query(sparql: str) -> str:
-    """Parse ``sparql`` and refuse updates and anything that fetches a URL; returns the query form."""
+def check_query(sparql: str, *, graphs: Collection[str] | None = None) -> str:
+    """Parse ``sparql`` and refuse updates and anything that fetches a URL; returns the query form.
+
+    FROM / FROM NAMED are refused outright unless ``graphs`` (the IRIs of graphs held locally) is
+    given; :func:`prepare_query` then checks that they name only those graphs.
+    """
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
@@ -77,14 +87,75 @@ def check_query(sparql: str) -> str:
             parseUpdate(sparql)
         except Exception:
             raise QueryError(f"malformed SPARQL: {_one_line(exc)}; check the query near that position") from None
-        raise QueryError("SPARQL updates are not allowed: exograph queries are read-only") from None
+        raise QueryRefusedError("SPARQL updates are not allowed: exograph queries are read-only") from None
     form = parsed[1].name  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
     for name in _node_names(parsed):
         if name == "ServiceGraphPattern":
-            raise QueryError("SERVICE is not allowed: exograph never fetches a URL a query names")
-    if _has_dataset_clause(parsed[1]):
-        raise QueryError("FROM / FROM NAMED is not allowed: exograph never fetches a URL a query names; query the loaded graph")
+            raise QueryRefusedError("SERVICE is not allowed: exograph never fetches a URL a query names")
+    if graphs is None and _has_dataset_clause(parsed[1]):
+        raise QueryRefusedError("FROM / FROM NAMED is not allowed: exograph never fetches a URL a query names; query the loaded graph")
     return form
+
+
+def check_graphs(iris: Iterable[str], graphs: Collection[str], where: str) -> None:
+    """Refuse any of ``iris`` (named by ``where``: FROM, default-graph-uri...) that is not held locally."""
+    for iri in iris:
+        if iri not in graphs:
+            held = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
+            raise QueryRefusedError(f"{where} <{iri}> is not a graph this server holds (it holds: {held}); exograph never fetches a URL a query names")
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A checked, translated query, and the dataset its FROM / FROM NAMED clauses ask for."""
+
+    form: str  #: SelectQuery, AskQuery, ConstructQuery or DescribeQuery
+    query: Query  #: translated, with its dataset clause removed (see :func:`evaluate`)
+    default_graphs: tuple[str, ...]  #: FROM
+    named_graphs: tuple[str, ...]  #: FROM NAMED
+
+    @property
+    def names_dataset(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+def prepare_query(sparql: str, *, graphs: Collection[str] = (), base: str | None = None) -> PreparedQuery:
+    """Check ``sparql`` (see :func:`check_query`), declare the exograph prefixes and translate it;
+    FROM / FROM NAMED may name only ``graphs``. Relative IRIs resolve against ``base``."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    form = check_query(sparql, graphs=graphs or None)  # before the prefixes, so error positions match the user's text
+    try:
+        query = translateQuery(parseQuery(with_prefixes(sparql)), base=base)
+    except Exception as exc:  # an undeclared prefix, a variable bound twice...
+        raise QueryError(f"malformed SPARQL: {_one_line(exc)}") from None
+    clauses = query.algebra.datasetClause or []
+    default = tuple(str(c.default) for c in clauses if c.default is not None)
+    named = tuple(str(c.named) for c in clauses if c.named is not None)
+    check_graphs(default, graphs, "FROM")
+    check_graphs(named, graphs, "FROM NAMED")
+    # rdflib would load (fetch) the graphs of a dataset clause itself: the caller assembles them
+    query.algebra["datasetClause"] = None
+    return PreparedQuery(form, query, default, named)
+
+
+def evaluate(prepared: PreparedQuery, default_graph: Graph, dataset: Dataset) -> Result:
+    """Run a prepared query: ``default_graph`` is the default graph, ``dataset``'s graphs the named ones."""
+    from rdflib.plugins.sparql.evaluate import evalPart
+    from rdflib.plugins.sparql.processor import SPARQLResult
+    from rdflib.plugins.sparql.sparql import QueryContext
+
+    context = QueryContext(dataset, initBindings={})
+    # rdflib would make the union of all graphs the default graph; SPARQL says it is its own graph
+    context.graph = default_graph
+    context.prologue = prepared.query.prologue
+    try:
+        return SPARQLResult(evalPart(context, prepared.query.algebra))
+    except QueryError:
+        raise
+    except Exception as exc:
+        raise QueryError(f"query failed: {_one_line(exc)}") from None
 
 
 def run_query(store: Store, sparql: str) -> Result:
