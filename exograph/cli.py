@@ -220,6 +220,58 @@ def build(curation: Path | None, output: Path | None, review: Path | None, fmt: 
         click.echo(f"quote check skipped: review text not found at {report.review_path} (set EXOGRAPH_REVIEW or --review)", err=True)
 
 
+def _graph_options(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
+    """``IRI=PATH`` options as {IRI: PATH} (split at the last '=', since an IRI may hold one)."""
+    from urllib.parse import urlsplit
+
+    graphs: dict[str, Path] = {}
+    for value in values:
+        iri, sep, path = value.rpartition("=")
+        if not sep or not iri or not path:
+            raise click.BadParameter(f"'{value}' is not IRI=PATH, e.g. http://example.org/g=data.nt")
+        if not urlsplit(iri).scheme:
+            raise click.BadParameter(f"'{iri}' is not an absolute IRI (such as http://example.org/g)")
+        if iri in graphs:
+            raise click.BadParameter(f"the graph {iri} is given twice")
+        if not Path(path).is_file():
+            raise click.BadParameter(f"{path}: no such file")
+        graphs[iri] = Path(path)
+    return graphs
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option(
+    "--graph",
+    "graphs",
+    multiple=True,
+    metavar="IRI=PATH",
+    callback=_graph_options,
+    help="Also hold an RDF file as the named graph IRI (repeatable); FROM and default-graph-uri may name only these.",
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes: queries run at once.")
+@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query (or API call) may run.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(1), help="Most rows (or triples) a result may have.")
+@click.option("--max-bytes", default=10_000_000, show_default=True, type=click.IntRange(1), help="Most bytes a result may have.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request on stderr.")
+@click.pass_context
+def serve(
+    ctx: click.Context, host: str, port: int, graphs: dict[str, Path], workers: int, timeout: float, max_results: int, max_bytes: int, verbose: bool
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql) and the explorer (/) until Ctrl-C."""
+    from exograph.server import Limits, Server
+
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes)
+    server = Server(_kg(ctx), graphs=graphs, host=host, port=port, workers=workers, limits=limits)
+    click.echo(f"Serving on {server.url} (SPARQL endpoint {server.endpoint}); Ctrl-C to stop")
+    server.run()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="exograph")

@@ -6,13 +6,17 @@ Scripts depend on these shapes; add keys, never rename or remove them.
 - path: ``{"source": E, "target": E, "paths": [{"nodes": [E], "edges": [{"predicate", "label",
   "context", "refs", "quotes", ...}]}]}`` with E = ``{"id", "label", "type"}``.
 - neighbors: ``{"entity": E, "depth", "neighbors": [E + {"distance"}], "edges": [edge]}``.
+- entity (HTTP API): ``{"entity": E + {"synonyms", "xrefs"}, "relations": [edge]}``, each relation
+  ``forward`` when the entity is its subject.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from exograph.graph import Edge, Projection
+from exograph.model import Entity
 from exograph.paths import Neighbourhood, Path
 from exograph.resolve import Match
 
@@ -77,4 +81,16 @@ def neighbors_json(projection: Projection, hood: Neighbourhood, depth: int) -> d
         "depth": depth,
         "neighbors": [{**projection.describe(n), "distance": d} for d, _, n in others],
         "edges": [edge_json(projection, e) for e in hood.edges],
+    }
+
+
+def entity_json(projection: Projection, entity: Entity, edges: Iterable[Edge]) -> dict[str, Any]:
+    """An entity with its names, cross-references and relations (as in neighbors)."""
+    return {
+        "entity": {
+            **projection.describe(entity.id),
+            "synonyms": list(entity.synonyms),
+            "xrefs": list(entity.xrefs),
+        },
+        "relations": [edge_json(projection, e, forward=e.subject == entity.id) for e in edges],
     }

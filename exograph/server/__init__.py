@@ -1,0 +1,18 @@
+"""``exograph serve``: a read-only SPARQL 1.1 endpoint and the explorer, in one process.
+
+    http.py       the HTTP process: routing, the explorer's files, start and stop
+    protocol.py   the SPARQL 1.1 Protocol: requests read, formats negotiated, service description
+    engine.py     what a worker does: datasets, evaluation, results serialized under the limits
+    api.py        the explorer's JSON API (the CLI's JSON contracts)
+    workers.py    the pool of forked worker processes and their time limit
+    response.py   responses and the HTTP status of each error
+
+Imports flow down this list's reverse: ``http`` uses all the others; nothing here imports ``http``.
+"""
+
+from __future__ import annotations
+
+from exograph.server.engine import Limits
+from exograph.server.http import Server
+
+__all__ = ["Limits", "Server"]
