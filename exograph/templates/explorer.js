@@ -84,6 +84,8 @@
     var seq = 0, timer = null, items = [], active = -1;
 
     function close() {
+      seq++; // an answer still on its way is no longer wanted
+      clearTimeout(timer);
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
       items = []; active = -1;
@@ -416,11 +418,12 @@
     }
   });
 
-  ["path-source", "path-target", "path-cancer"].forEach(function (id) {
-    suggest(byId(id), byId(id + "-suggestions"), function () {});
+  var pathBoxes = ["path-source", "path-target", "path-cancer"].map(function (id) {
+    return suggest(byId(id), byId(id + "-suggestions"), function () {});
   });
   byId("path-form").addEventListener("submit", function (event) {
     event.preventDefault();
+    pathBoxes.forEach(function (box) { box.close(); });
     go({ view: "path", source: byId("path-source").value.trim(), target: byId("path-target").value.trim(),
          cancer: byId("path-cancer").value.trim(), max_hops: byId("path-hops").value });
   });

@@ -1,0 +1,167 @@
+"""The explorer of ``exograph serve`` in headless Chromium, with every request but the server's blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES
+from .serving import Served, serving
+from .test_browser import browser  # noqa: F401 - the shared headless-Chromium fixture
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Served:
+    with serving(cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def tiny_server(tmp_path_factory: pytest.TempPathFactory) -> Served:
+    with serving(data=[FIXTURES / "tiny.ttl"], cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        yield served
+
+
+def open_explorer(browser, served: Served, fragment: str = ""):  # noqa: F811 - the fixture, passed on
+    """A page on the explorer; ``events`` collects blocked requests, errors, console errors and dialogs."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    events: dict[str, list[str]] = {"blocked": [], "errors": [], "console": [], "dialogs": []}
+
+    def only_the_server(route) -> None:
+        if route.request.url.startswith(served.url):
+            route.continue_()
+        else:
+            events["blocked"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_server)
+    page = context.new_page()
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on("console", lambda m: events["console"].append(m.text) if m.type == "error" else None)
+    page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
+    page.goto(served.url + fragment)
+    return page, events
+
+
+def drawn_pixels(page, selector: str) -> int:
+    return page.evaluate(
+        f"""() => {{ const c = document.querySelector('{selector} canvas');
+                   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                   let n = 0; for (let i = 3; i < d.length; i += 4) {{ if (d[i] > 0) n++; }} return n; }}"""
+    )
+
+
+def test_search_entity_and_path_finder(browser, server):  # noqa: F811
+    page, events = open_explorer(browser, server)
+    page.locator("#search").press_sequentially("miR-21", delay=20)
+    page.wait_for_selector("#search-suggestions li.option")
+    assert page.locator("#search-suggestions li.option .label").all_text_contents() == ["miRNA-21", "miRNA-21-5p"]
+    page.click("#search-suggestions li.option >> nth=0")
+
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.url.endswith("#view=entity&name=miRNA-21")
+    assert page.text_content("#entity-label") == "miRNA-21"
+    assert page.text_content("#entity-type") == "MicroRNA"
+    assert "hsa-miR-21" in page.text_content("#entity-synonyms")
+    quotes = page.locator("#entity-relations blockquote.quote").all_text_contents()
+    assert any("through targeting APAF1" in q for q in quotes)
+    headings = page.locator("#entity-relations h3").all_text_contents()
+    assert any(h.startswith("miRNA-21 targets … (") for h in headings)  # relations from miRNA-21, by predicate
+    assert any(h.startswith("… carries miRNA-21 (") for h in headings)  # and to it
+    assert drawn_pixels(page, "#entity-graph") > 5000
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-entity.png"))
+
+    page.click("#entity-paths")
+    page.wait_for_selector("body[data-view=path]")
+    assert page.input_value("#path-source") == "miRNA-21"
+    page.locator("#path-target").press_sequentially("paclitaxel resistance", delay=10)
+    page.click("#path-submit")
+    page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)
+    headings = page.locator("li.path h3").all_text_contents()
+    assert headings[:2] == ["Path 1 (1 hop): miRNA-21 → paclitaxel resistance", "Path 2 (2 hops): miRNA-21 → APAF1 → paclitaxel resistance"]
+    second = page.locator("li.path >> nth=1")
+    assert second.locator(".hop .line").all_text_contents() == ["miRNA-21 —targets→ APAF1", "APAF1 —mediates→ paclitaxel resistance"]
+    assert "ref. 49 (Au Yeung et al, 4. Drug resistance)" in second.locator(".ref").all_text_contents()
+    on_path = page.evaluate("explorer.graph.edges.get().filter(e => e.exo_on_path).map(e => e.label).sort()")
+    assert on_path == ["confers resistance to", "mediates", "targets"]
+    assert "https://w3id.org/exograph/entity/APAF1" in page.evaluate("explorer.graph.nodes.getIds()")
+    assert drawn_pixels(page, "#path-graph") > 1000
+    page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+
+    # the address is the view: opened afresh, it shows the same paths
+    shared = page.url
+    assert "view=path" in shared and "target=paclitaxel+resistance" in shared
+    again, again_events = open_explorer(browser, server, shared[len(server.url) :])
+    again.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)
+    assert again.locator("li.path h3").all_text_contents() == headings
+    for e in (events, again_events):
+        assert e == {"blocked": [], "errors": [], "console": [], "dialogs": []}
+
+
+def test_suggestions_when_nothing_matches(browser, server, kg):  # noqa: F811
+    page, events = open_explorer(browser, server)
+    page.locator("#search").press_sequentially("miR-2l", delay=20)
+    page.wait_for_selector("#search-suggestions li.hint")
+    assert page.text_content("#search-suggestions li.hint") == "no exact match; did you mean:"
+    assert page.locator("#search-suggestions li.option .label").all_text_contents() == ["miRNA-21", "miRNA-21-5p", "miRNA-221-3p"]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content("#entity-label") == "miRNA-21"
+    page.goto(server.url + "#view=entity&name=no-such-thing")
+    page.wait_for_selector("#status.shown")
+    from exograph.errors import UnknownEntityError
+
+    near = kg.suggest("no-such-thing")
+    assert page.text_content("#status span") == str(UnknownEntityError("no-such-thing", near))
+    assert page.locator("#status button").all_text_contents() == near
+    page.click("#status button >> nth=0")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content("#entity-label") == near[0]
+    assert events["errors"] == [] and events["blocked"] == []
+
+
+def test_sparql_box_runs_the_named_queries(browser, server):  # noqa: F811
+    page, events = open_explorer(browser, server, "#view=sparql")
+    page.wait_for_selector("#sparql-examples option[value=resistance-via-gene]", state="attached")
+    page.select_option("#sparql-examples", "resistance-via-gene")
+    page.wait_for_selector("table.results")
+    assert page.url.endswith("#view=sparql&named=resistance-via-gene")
+    assert page.locator("table.results th").all_text_contents() == ["cargo", "cargo_state", "link", "gene", "drug", "cancer"]
+    assert "APAF1" in page.locator("table.results td").all_text_contents()
+    page.fill("#sparql-query", "SELECT ?gene WHERE { ent:miRNA-21 exo:targets ?gene }")
+    page.click("#sparql-run")
+    page.wait_for_selector("table.results a")
+    assert page.locator("table.results a").all_text_contents() == ["ent:APAF1"]
+    assert "query=SELECT" in page.url
+    page.fill("#sparql-query", "SELECT ?x WHERE { ?x }")
+    page.click("#sparql-run")
+    page.wait_for_selector("#sparql-results p.error")
+    assert page.text_content("#sparql-results p.error").startswith("malformed SPARQL:")
+    page.fill("#sparql-query", "CLEAR ALL")
+    page.click("#sparql-run")
+    page.wait_for_selector("#sparql-results p.error")
+    assert page.text_content("#sparql-results p.error") == "SPARQL updates are not allowed: exograph queries are read-only"
+    page.screenshot(path=str(ARTIFACTS / "explorer-sparql.png"))
+    assert events["errors"] == [] and events["blocked"] == []
+    assert events["console"] == [f"Failed to load resource: the server responded with a status of {s}" for s in ("400 (Bad Request)", "403 (Forbidden)")]
+
+
+def test_injected_label_stays_text(browser, tiny_server):  # noqa: F811
+    page, events = open_explorer(browser, tiny_server, "#view=entity&name=evil-mir")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content("#entity-label") == "<img src=x onerror=alert(1)>"
+    assert page.text_content("#entity-relations blockquote.quote") == "</script><script>alert('quote')</script>"
+    page.locator("#search").press_sequentially("evil-mir", delay=20)
+    page.wait_for_selector("#search-suggestions li.option")
+    assert page.locator("#search-suggestions li.option .label").all_text_contents() == ["<img src=x onerror=alert(1)>"]
+    page.mouse.move(1000, 400)
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 3
+    assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}
