@@ -11,6 +11,7 @@ process.
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
 from collections.abc import Mapping
@@ -128,7 +129,7 @@ class Backend:
             if request.names_dataset:
                 check_graphs(request.default_graphs or (), self.held, "default-graph-uri")
                 check_graphs(request.named_graphs or (), self.held, "named-graph-uri")
-            prepared = prepare_query(request.query, graphs=self.held, base=job.endpoint)
+            prepared = self._prepare(request.query, job.endpoint)
             media, fmt = choose_format(prepared.form, job.accept)
             default_graph, dataset = self._dataset(request, prepared)
             try:  # rdflib evaluates lazily: its errors can surface while the rows are read
@@ -157,6 +158,13 @@ class Backend:
         return Response(200, media + "; charset=utf-8", _graph_bytes(graph, GRAPH_FORMATS[media], SD_PREFIXES))
 
     # ------------------------------------------------------------------ helpers
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Backend per process, alive as long as it
+    def _prepare(self, query: str, base: str) -> PreparedQuery:
+        """The checked, translated query; parsing costs more than answering a small query, and
+        clients repeat theirs (the named queries, a polling dashboard), so each worker keeps the
+        last 256. Refusals and syntax errors are raised again each time, never cached."""
+        return prepare_query(query, graphs=self.held, base=base)
 
     def _dataset(self, request: QueryRequest, prepared: PreparedQuery) -> tuple[Graph, Dataset]:
         """(default graph, dataset of named graphs): the protocol's dataset wins over the query's."""

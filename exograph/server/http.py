@@ -174,6 +174,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "exograph"
     protocol_version = "HTTP/1.1"
     timeout = 30  # seconds a connection may stay silent
+    # headers and body go out as two writes: without TCP_NODELAY a keep-alive client waits for
+    # the delayed ACK (40 ms) before the body
+    disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
