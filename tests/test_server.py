@@ -243,6 +243,9 @@ def test_keep_alive_answers_do_not_wait_for_delayed_acks(server):
     [
         ("PUT", "sparql?query=ASK%7B%7D", b"", {}, 405, "PUT is not a SPARQL Protocol method"),
         ("DELETE", "sparql", None, {}, 405, "DELETE is not a SPARQL Protocol method"),
+        ("OPTIONS", "sparql", None, {}, 405, "OPTIONS is not a SPARQL Protocol method"),
+        ("FOO", "sparql", None, {}, 501, "Unsupported method ('FOO')"),
+        ("GET", "sparql?query=" + "x" * 70_000, None, {}, 414, "Request-URI Too Long"),
         ("POST", "sparql", b"ASK {}", {"Content-Type": "text/plain"}, 415, "cannot read a POST of text/plain"),
         ("POST", "sparql", "ASK {}".encode("utf-16"), {"Content-Type": "application/sparql-query; charset=UTF-16"}, 415, "send it as UTF-8"),
         ("GET", "sparql?query=ASK%7B%7D&query=ASK%7B%7D", None, {}, 400, "give exactly one query (the request has 2)"),
@@ -257,6 +260,13 @@ def test_requests_outside_the_protocol(server, method, path, data, headers, stat
     assert message in reply.text
     if status == 405:
         assert reply.headers["allow"] in ("GET, POST", "GET")
+
+
+def test_head_gives_the_headers_of_get(server):
+    head, get = fetch(server.url, method="HEAD"), fetch(server.url)
+    assert head.status == 200 and head.body == b""
+    assert head.headers["content-length"] == get.headers["content-length"] == str(len(get.body))
+    assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
 
 
 def test_requests_for_another_host_are_refused(server):

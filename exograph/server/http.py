@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 from collections.abc import Mapping
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from exograph.errors import ExographError, ProtocolError, ServerError
 from exograph.server.engine import ApiJob, Backend, Limits, ServiceJob, SparqlJob
 from exograph.server.protocol import read_request
-from exograph.server.response import Response, error_response
+from exograph.server.response import Response, error_response, text_response
 from exograph.server.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -196,6 +197,17 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle("PATCH")
 
+    def do_OPTIONS(self) -> None:
+        self._handle("OPTIONS")
+
+    def do_HEAD(self) -> None:
+        self._handle("GET")  # the GET's headers; _send leaves the body out
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (a malformed request line, a URL too long, an unknown method) as text."""
+        self.close_connection = True
+        self._send(text_response(message or HTTPStatus(code).phrase, code))
+
     def _handle(self, method: str) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
@@ -228,13 +240,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Referrer-Policy", "no-referrer")
             self.send_header("Content-Security-Policy", PAGE_POLICY if response.content_type.startswith("text/html") else DATA_POLICY)
             if response.status == 405:
-                self.send_header("Allow", "GET, POST" if urlsplit(self.path).path.startswith("/sparql") else "GET")
+                self.send_header("Allow", "GET, POST" if urlsplit(getattr(self, "path", "")).path.startswith("/sparql") else "GET")
             for name, value in response.headers:
                 self.send_header(name, value)
             if self.close_connection:
                 self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(response.body)
+            if getattr(self, "command", None) != "HEAD":
+                self.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the client went away; nothing to tell it
 
