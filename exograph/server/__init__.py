@@ -7,7 +7,8 @@
     workers.py    the pool of forked worker processes and their time limit
     response.py   responses and the HTTP status of each error
 
-Imports flow down this list's reverse: ``http`` uses all the others; nothing here imports ``http``.
+Imports flow one way: ``http`` uses the others, ``engine`` uses ``api``, ``protocol`` and
+``response``, and only the CLI imports this package.
 """
 
 from __future__ import annotations

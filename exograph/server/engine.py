@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from exograph.errors import ExographError, ProtocolError, QueryError, ResultTooLargeError, ServerError
 from exograph.query import PreparedQuery, check_graphs, evaluate, prepare_query, result_json
 from exograph.server import api
-from exograph.server.protocol import GRAPH_FORMATS, QueryRequest, choose_format, negotiate, service_description
+from exograph.server.protocol import GRAPH_FORMATS, SELECT_FORMATS, QueryRequest, choose_format, negotiate, service_description
 from exograph.server.response import Response, error_response, json_bytes
 
 if TYPE_CHECKING:
@@ -96,11 +96,13 @@ class Backend:
         """Load and import, once and before the fork, what every worker would otherwise do itself."""
         _ = self.kg.projection, self.kg.names
         self.kg.suggest("warm up")
-        for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
-            self.sparql(SparqlJob(QueryRequest("SELECT ?s WHERE { ?s a ?type } LIMIT 1"), accept, "http://localhost/sparql"))
-        for accept in GRAPH_FORMATS:
-            self.sparql(SparqlJob(QueryRequest("CONSTRUCT WHERE { ?s a ?type } LIMIT 1"), accept, "http://localhost/sparql"))
-        self.sparql(SparqlJob(QueryRequest("ASK { GRAPH ?g { ?s ?p ?o } }"), None, "http://localhost/sparql"))
+        jobs = [("SELECT ?s WHERE { ?s a ?type } LIMIT 1", accept) for accept in SELECT_FORMATS]
+        jobs += [("CONSTRUCT { ?s a ?type } WHERE { ?s a ?type } LIMIT 1", accept) for accept in GRAPH_FORMATS]
+        jobs.append(("ASK { GRAPH ?g { ?s ?p ?o } }", "application/sparql-results+json"))
+        for query, accept in jobs:
+            response = self.sparql(SparqlJob(QueryRequest(query), accept, "http://localhost/sparql"))
+            if response.status not in (200, 422):  # 422: a --max-bytes smaller than these answers
+                raise ServerError(f"the SPARQL engine fails a simple query: {response.body.decode().strip()}")
 
     @staticmethod
     def enter_worker() -> None:
