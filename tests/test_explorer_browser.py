@@ -114,6 +114,12 @@ def test_suggestions_when_nothing_matches(browser, server, kg):  # noqa: F811
     page.keyboard.press("Enter")
     page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
     assert page.text_content("#entity-label") == "miRNA-21"
+    page.locator("#search").press_sequentially("ovarian cancer", delay=10)
+    page.wait_for_selector("#search-suggestions li.option")
+    page.keyboard.press("Enter")  # nothing highlighted: what was typed
+    page.wait_for_selector("#entity-label:text-is('ovarian cancer')")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.url.endswith("name=ovarian+cancer")
     page.goto(server.url + "#view=entity&name=no-such-thing")
     page.wait_for_selector("#status.shown")
     from exograph.errors import UnknownEntityError
@@ -122,8 +128,8 @@ def test_suggestions_when_nothing_matches(browser, server, kg):  # noqa: F811
     assert page.text_content("#status span") == str(UnknownEntityError("no-such-thing", near))
     assert page.locator("#status button").all_text_contents() == near
     page.click("#status button >> nth=0")
+    page.wait_for_selector(f"#entity-label:text-is('{near[0]}')")
     page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
-    assert page.text_content("#entity-label") == near[0]
     assert events["errors"] == [] and events["blocked"] == []
 
 

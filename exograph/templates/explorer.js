@@ -412,9 +412,12 @@
     go({ view: "entity", name: m.id ? entityName(m.id) : m.label });
   });
   search.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && search.value.trim() && search.getAttribute("aria-expanded") !== "true") {
+    // Enter on a highlighted suggestion picks it (and is handled); otherwise it opens what was typed
+    if (event.key === "Enter" && !event.defaultPrevented && search.value.trim()) {
+      var text = search.value.trim();
       searchBox.close();
-      go({ view: "entity", name: search.value.trim() });
+      search.value = "";
+      go({ view: "entity", name: text });
     }
   });
 
