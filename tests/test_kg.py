@@ -60,6 +60,23 @@ def test_projection_cache_is_used_and_refreshed(tmp_path: Path, monkeypatch):
     assert len(third.projection.edges) == 3
 
 
+def test_parsed_graph_cache_answers_sparql_like_the_source(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("EXOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "g.ttl"
+    data.write_text((FIXTURES / "tiny.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    ask = "ASK { ent:GENE2 exo:upregulates ent:GENE1 }"
+    first = exograph.load([data], ontology=False)
+    assert first.sparql(ask).askAnswer is False
+    assert len(list((tmp_path / "cache").glob("graph-*.pickle"))) == 1
+    cached = exograph.load([data], ontology=False)
+    assert len(cached.store) == len(first.store) and cached.store.sources == (data,)
+    data.write_text(data.read_text(encoding="utf-8") + "\nent:GENE2 exo:upregulates ent:GENE1 .\n", encoding="utf-8")
+    assert exograph.load([data], ontology=False).sparql(ask).askAnswer is True  # the source changed: parsed again
+    for path in (tmp_path / "cache").glob("graph-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert exograph.load([data], ontology=False).sparql(ask).askAnswer is True  # a corrupt cache is ignored
+
+
 def test_corrupt_cache_is_rebuilt(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("EXOGRAPH_CACHE_DIR", str(tmp_path))
     kg = exograph.load([FIXTURES / "tiny.ttl"])
