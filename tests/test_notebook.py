@@ -14,5 +14,6 @@ def test_notebook_executes(tmp_path):
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "miRNA-21 -> APAF1 -> paclitaxel resistance" in outputs
+    assert "miRNA-9 -> SOCS5 -> angiogenesis" in outputs
     assert "unknown entity 'miR-2l'; did you mean 'miRNA-21'" in outputs
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
