@@ -254,10 +254,22 @@ def _graph_options(ctx: click.Context, param: click.Parameter, values: tuple[str
 @click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds a query (or API call) may run.")
 @click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(1), help="Most rows (or triples) a result may have.")
 @click.option("--max-bytes", default=10_000_000, show_default=True, type=click.IntRange(1), help="Most bytes a result may have.")
+@click.option(
+    "--max-memory", default=2000, show_default=True, type=click.IntRange(0), help="MB of memory a query may take beyond the loaded graph (0: no limit)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every request on stderr.")
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, graphs: dict[str, Path], workers: int, timeout: float, max_results: int, max_bytes: int, verbose: bool
+    ctx: click.Context,
+    host: str,
+    port: int,
+    graphs: dict[str, Path],
+    workers: int,
+    timeout: float,
+    max_results: int,
+    max_bytes: int,
+    max_memory: int,
+    verbose: bool,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint (/sparql) and the explorer (/) until Ctrl-C."""
     from exograph.server import Limits, Server
@@ -266,7 +278,7 @@ def serve(
         import logging
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")
-    limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes)
+    limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes, max_memory=max_memory * 1_000_000)
     server = Server(_kg(ctx), graphs=graphs, host=host, port=port, workers=workers, limits=limits)
     click.echo(f"Serving on {server.url} (SPARQL endpoint {server.endpoint}); Ctrl-C to stop")
     server.run()

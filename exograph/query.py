@@ -152,7 +152,7 @@ def evaluate(prepared: PreparedQuery, default_graph: Graph, dataset: Dataset) ->
     context.prologue = prepared.query.prologue
     try:
         return SPARQLResult(evalPart(context, prepared.query.algebra))
-    except QueryError:
+    except (QueryError, MemoryError):  # the caller knows the memory limit it set
         raise
     except Exception as exc:
         raise QueryError(f"query failed: {_one_line(exc)}") from None

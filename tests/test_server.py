@@ -317,6 +317,21 @@ def test_result_size_limits(limited):
     assert status == 422 and body.decode().startswith("the result has 21 triples, more than the limit of 20")
 
 
+def test_memory_limit_stops_a_query_before_it_takes_the_machine(tmp_path_factory):
+    hungry = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d LIMIT 1"  # sorts ~75 million rows
+    with serving(["--max-memory", "150", "--timeout", "60", "--workers", "1"], cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        workers_before = served.processes()
+        start = time.monotonic()
+        status, content_type, body = sparql(served, hungry)
+        assert (status, content_type) == (422, "text/plain")
+        assert body.decode().startswith("the query needed more than 150 MB of memory (the --max-memory limit) and was stopped")
+        assert time.monotonic() - start < 30  # stopped by the memory limit, not the time limit
+        # the same worker recovers and answers the next query
+        status, _, body = sparql(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 8000
+        assert served.processes() == workers_before
+
+
 def test_concurrent_clients_all_get_their_answer(server, kg):
     queries = [SELECT, "SELECT ?n WHERE { ?r exo:referenceNumber ?n } ORDER BY ?n", "SELECT ?l WHERE { ?e a exo:Drug ; rdfs:label ?l } ORDER BY ?l"]
     expected = {q: expected_rows(kg, q) for q in queries}

@@ -109,7 +109,7 @@ def test_close_ends_every_process():
 def test_workers_of_the_server_cannot_use_the_network(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read me")
-    with WorkerPool(handler, 1, on_start=Backend.enter_worker) as pool:
+    with WorkerPool(handler, 1, on_start=Backend.forbid_network) as pool:
         assert pool.run(("fetch", secret.as_uri()), 5).startswith("PermissionError: exograph's query workers never use the network")
         assert pool.run(("fetch", "http://127.0.0.1:9/"), 5).startswith("PermissionError")
     with WorkerPool(handler, 1) as pool:  # without the guard the same job reads the file

@@ -41,9 +41,11 @@ class Limits:
     timeout: float = 5.0
     max_results: int = 10_000
     max_bytes: int = 10_000_000
+    #: memory a worker may take on top of the loaded graph it shares (0: no limit)
+    max_memory: int = 2_000_000_000
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"timeout_s": self.timeout, "max_results": self.max_results, "max_bytes": self.max_bytes}
+        return {"timeout_s": self.timeout, "max_results": self.max_results, "max_bytes": self.max_bytes, "max_memory": self.max_memory}
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,15 @@ class Backend:
             if response.status not in (200, 422):  # 422: a --max-bytes smaller than these answers
                 raise ServerError(f"the SPARQL engine fails a simple query: {response.body.decode().strip()}")
 
+    def enter_worker(self) -> None:
+        """Run first in each worker: no network, and at most ``limits.max_memory`` more memory."""
+        self.forbid_network()
+        if self.limits.max_memory:
+            _limit_memory(self.limits.max_memory)
+
     @staticmethod
-    def enter_worker() -> None:
-        """Run first in each worker: no network, whatever a query (or a future rdflib) tries."""
+    def forbid_network() -> None:
+        """No network in this process, whatever a query (or a future rdflib) tries."""
         sys.addaudithook(_refuse_network)
         # rdflib's own GRAPH evaluation calls its deprecated Dataset methods
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.plugins\.sparql\.evaluate")
@@ -138,6 +146,11 @@ class Backend:
                 body = self._serialize(evaluate(prepared, default_graph, dataset), fmt)
             except ExographError:
                 raise
+            except MemoryError:
+                raise ResultTooLargeError(
+                    f"the query needed more than {self.limits.max_memory // 1_000_000} MB of memory (the --max-memory limit) and was stopped; "
+                    "narrow it, or drop the ORDER BY / DISTINCT over a large result"
+                ) from None
             except Exception as exc:
                 raise QueryError(f"query failed: {' '.join(str(exc).split())[:300] or type(exc).__name__}") from None
             if len(body) > self.limits.max_bytes:
@@ -274,6 +287,21 @@ SD_PREFIXES = {
 }
 
 _NETWORK_EVENTS = frozenset({"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "urllib.Request"})
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus ``extra`` bytes (Linux): a query
+    that would take more gets MemoryError instead of pushing the machine into the OOM killer."""
+    import resource
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            present = int(handle.read().split()[0]) * resource.getpagesize()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = present + extra
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (OSError, ValueError):
+        pass  # not Linux: the time limit still applies
 
 
 def _refuse_network(event: str, args: tuple[Any, ...]) -> None:

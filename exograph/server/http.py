@@ -75,7 +75,7 @@ class Server:
         try:
             self.backend = Backend(kg, graphs, self.limits)
             self.backend.warm_up()
-            self.pool = WorkerPool(self.backend.handle, workers, close_fds=[self._httpd.fileno()], on_start=Backend.enter_worker)
+            self.pool = WorkerPool(self.backend.handle, workers, close_fds=[self._httpd.fileno()], on_start=self.backend.enter_worker)
         except BaseException:
             self._httpd.server_close()
             raise
