@@ -101,7 +101,9 @@ def validation(report: Report) -> str:
     out = [f"{len(report.problems)} problem(s) in {', '.join(report.checked)}:"]
     by_kind: dict[str, list[str]] = {}
     for p in report.problems:
-        by_kind.setdefault(f"{p.level} {p.code}", []).append(f"{p.subject}: {p.message}")
+        # a message that already starts with its file:line is not prefixed with the file again
+        item = p.message if p.message.startswith(p.subject) else f"{p.subject}: {p.message}"
+        by_kind.setdefault(f"{p.level} {p.code}", []).append(item)
     for kind, items in by_kind.items():
         out.append(f"{kind} ({len(items)})")
         out.extend(f"  {item}" for item in items[:20])

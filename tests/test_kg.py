@@ -110,6 +110,10 @@ def test_memory_store_reports_bad_files_with_line(tmp_path: Path):
 
     with pytest.raises(DataError, match=r"malformed\.ttl:3: malformed turtle"):
         MemoryStore([FIXTURES / "malformed.ttl"])
+    truncated = tmp_path / "truncated.ttl"  # the fault is at the very end: rdflib alone says line 6
+    truncated.write_text("@prefix x: <http://example.org/> .\nx:a x:b x:c .\nx:a x:b\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"truncated\.ttl:3: malformed turtle: objectList expected"):
+        MemoryStore([truncated])
 
 
 def test_stats(kg):

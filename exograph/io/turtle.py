@@ -208,6 +208,12 @@ def parse_into(g: Graph, path: Path) -> None:
 
 
 def _line_of(exc: Exception) -> str:
+    # rdflib's Turtle errors keep the text and the offset of the fault; their "line N" runs past
+    # the end of the file when the fault is at the end, so count the lines ourselves
+    text, offset = getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if isinstance(text, bytes | str) and isinstance(offset, int):
+        newline = b"\n" if isinstance(text, bytes) else "\n"
+        return str(text[:offset].count(newline) + 1)  # type: ignore[arg-type]
     match = re.search(r"line (\d+)", str(exc))
     return match.group(1) if match else "?"
 
