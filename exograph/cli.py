@@ -124,7 +124,7 @@ def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: st
 
     kg = _kg(ctx)
     found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
-    data = paths_json(kg.projection, found[0].nodes[0], found[0].nodes[-1], found)
+    data = paths_json(kg.projection, found)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
 
 

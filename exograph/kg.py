@@ -77,8 +77,7 @@ class KnowledgeGraph:
             path = self._cache_path("graph") if self._use_cache else None
             cached = _read_cache(path, Graph)
             if cached is not None:
-                self._store = MemoryStore(graph=cached)
-                self._store.sources = self.sources
+                self._store = MemoryStore.parsed(cached, self.sources)
             else:
                 store = MemoryStore(self.sources)
                 _write_cache(path, store.graph)

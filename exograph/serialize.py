@@ -60,10 +60,11 @@ def edge_json(projection: Projection, edge: Edge, forward: bool = True) -> dict[
     }
 
 
-def paths_json(projection: Projection, source: str, target: str, paths: list[Path]) -> dict[str, Any]:
+def paths_json(projection: Projection, paths: list[Path]) -> dict[str, Any]:
+    """Ranked paths (never empty: no path is a NoPathError); source and target are their ends."""
     return {
-        "source": projection.describe(source),
-        "target": projection.describe(target),
+        "source": projection.describe(paths[0].nodes[0]),
+        "target": projection.describe(paths[0].nodes[-1]),
         "paths": [
             {
                 "nodes": [projection.describe(n) for n in p.nodes],

@@ -47,6 +47,13 @@ class MemoryStore:
         for path in self.sources:
             parse_into(self.graph, path)
 
+    @classmethod
+    def parsed(cls, graph: Graph, sources: Sequence[Path]) -> MemoryStore:
+        """A store of ``graph``, already parsed from ``sources`` (e.g. unpickled from a cache)."""
+        store = cls(graph=graph)
+        store.sources = tuple(sources)
+        return store
+
     def triples(self, pattern: Pattern) -> Iterator[tuple[Node, Node, Node]]:
         return self.graph.triples(pattern)
 

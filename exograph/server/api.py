@@ -67,7 +67,7 @@ def path(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         all_paths=_flag(params, "all"),
         undirected=_flag(params, "undirected"),
     )
-    return paths_json(kg.projection, found[0].nodes[0], found[0].nodes[-1], found)
+    return paths_json(kg.projection, found)
 
 
 def entity(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
