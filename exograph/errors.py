@@ -22,6 +22,10 @@ class CurationError(DataError):
     """A curation record is invalid."""
 
 
+class StoreError(ExographError, OSError):
+    """A store cannot be opened, created or extended (missing, locked, not a store)."""
+
+
 class UnknownEntityError(ExographError, LookupError):
     """A name resolves to no entity; ``suggestions`` holds the nearest names."""
 
@@ -62,6 +66,10 @@ class ProtocolError(ExographError, ValueError):
 
 class ServerError(ExographError, OSError):
     """The server cannot start (the port is taken) or a worker process died."""
+
+
+class WorkerDiedError(ServerError):
+    """A query worker ended while it ran a job (killed by the memory limit, or a crash); it has been replaced."""
 
 
 class NoPathError(ExographError, LookupError):

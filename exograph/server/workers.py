@@ -9,13 +9,23 @@ the graph is loaded. Every worker therefore shares the loaded graph's memory (co
 no fork ever happens in the HTTP process once it has threads. The zygote hands each new worker's
 end of a socket pair to the pool (SCM_RIGHTS) and reaps the workers that end.
 
-A worker, and the zygote, end by themselves when the pool's process goes away (their socket reads
-end of file), so a crashed server leaves no process behind for long.
+A crashed or killed (``kill -9``) server leaves no process behind. On Linux the zygote and every
+worker ask the kernel, right after their fork, to be sent SIGKILL when their parent ends
+(``prctl(PR_SET_PDEATHSIG)``): the pool's process going kills the zygote, and the zygote going kills
+the workers, even one busy in a long job. Elsewhere they end when they next read their socket (end
+of file), which a busy worker only does once its job is over (or the alarm below has ended it).
+
+Each job is also time-boxed inside its worker: the worker arms a real-time alarm (SIGALRM, left at its
+default action, which terminates the process even while it is blocked in native code) a margin
+after the job's time limit, and disarms it when the job returns. The pool's own timeout, which
+kills and replaces the worker, normally comes first; the alarm stops the job when the pool's
+process is gone or stuck.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import os
 import queue
 import signal
@@ -27,7 +37,20 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from exograph.errors import QueryTimeoutError, ServerError
+from exograph.errors import QueryTimeoutError, ServerError, WorkerDiedError
+from exograph.process import die_with_parent
+
+
+def _alarm_delay(timeout: float) -> float:
+    """Seconds after which a worker's alarm ends a job limited to ``timeout`` seconds (0: none).
+
+    The pool's own timeout (which reports :class:`QueryTimeoutError` and replaces the worker) should
+    win: its clock starts before the worker's, and the margin, at least 1 s and half the limit for
+    long ones, leaves room for a pool's process slowed down by load to wake up and kill the worker.
+    """
+    if not math.isfinite(timeout) or timeout <= 0:
+        return 0.0
+    return timeout + max(1.0, 0.5 * timeout)
 
 
 @dataclass
@@ -55,7 +78,13 @@ class WorkerPool:
     close_fds
         File descriptors the workers must not keep (the listening socket).
     on_start
-        Runs first in each new worker (e.g. to forbid network access there).
+        Runs first in each new worker (e.g. to forbid network access there). It must leave SIGALRM
+        alone: in the workers it is the pool's, for the jobs' time box.
+
+    Create the pool from the main thread, or from a thread that lives as long as the pool: on Linux
+    the zygote is killed when the thread that forked it (the one creating the pool) ends, and the
+    workers with it (see the module's docstring). The zygote itself is single-threaded, so its
+    workers only end with it.
     """
 
     def __init__(
@@ -84,7 +113,10 @@ class WorkerPool:
 
     def run(self, job: Any, timeout: float) -> Any:
         """The answer to ``job``; :class:`QueryTimeoutError` when no worker is free within ``timeout``
-        seconds or the job runs longer than that (its worker is then killed and replaced)."""
+        seconds or the job runs longer than that (its worker is then killed and replaced).
+
+        The worker also ends the job by itself a margin after ``timeout`` (see :func:`_alarm_delay`),
+        should this process be too slow to, or gone."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -92,12 +124,12 @@ class WorkerPool:
                 f"all {self.size} query workers stayed busy for {timeout:g} s (the --timeout limit); try again, or start the server with more --workers"
             ) from None
         try:
-            worker.conn.send(job)
+            worker.conn.send((job, timeout))
             finished = worker.conn.poll(timeout)
             answer = worker.conn.recv() if finished else None
         except (EOFError, OSError):
             self._replace(worker)
-            raise ServerError("the query worker died while running the query (out of memory?); it has been replaced") from None
+            raise WorkerDiedError("the query worker died while running the query (out of memory?); it has been replaced") from None
         if not finished:
             self._replace(worker)
             raise QueryTimeoutError(f"the query ran longer than {timeout:g} s (the --timeout limit) and was stopped; narrow it or add a LIMIT")
@@ -169,10 +201,12 @@ class WorkerPool:
 
     def _start_zygote(self, close_fds: list[int]) -> tuple[int, socket.socket]:
         ours, theirs = socket.socketpair()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the zygote: never returns into the caller's code
             code = 0
             try:
+                die_with_parent(parent)
                 ours.close()
                 for fd in close_fds:
                     try:
@@ -190,12 +224,14 @@ class WorkerPool:
         return pid, ours
 
     def _zygote_loop(self, channel: socket.socket) -> None:
+        zygote = os.getpid()
         while channel.recv(1):
             ours, theirs = socket.socketpair()
             pid = os.fork()
             if pid == 0:  # a worker
                 code = 0
                 try:
+                    die_with_parent(zygote)
                     channel.close()
                     ours.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -211,15 +247,22 @@ class WorkerPool:
     def _worker_loop(self, conn: Connection) -> None:
         if self._on_start is not None:
             self._on_start()
+        # the time box: SIGALRM's default action ends the process, even one blocked in native code
+        # (where a Python handler would never run)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
         while True:
             try:
-                job = conn.recv()
+                job, timeout = conn.recv()
             except (EOFError, OSError):
                 return
+            signal.setitimer(signal.ITIMER_REAL, _alarm_delay(timeout))
             try:
                 answer = self._handler(job)
             except Exception as exc:
                 answer = _Failure(f"internal error in a query worker: {type(exc).__name__}: {exc}")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
             conn.send(answer)
 
 
