@@ -28,10 +28,11 @@ class BuildReport:
 
 def compile_text(curation: Curation) -> str:
     """The Turtle text of a curation (the same input always gives the same bytes)."""
-    from exograph.io.turtle import compile_graph, turtle_text
+    from exograph.io.compile import compile_graph
+    from exograph.io.turtle import rdflib_triples, turtle_text
 
     entities = sorted(curation.entities.values(), key=lambda e: e.id)
-    return turtle_text(compile_graph(entities, curation.relations))
+    return turtle_text(rdflib_triples(compile_graph(entities, curation.relations)))
 
 
 def curation_problems(curation_dir: Path, review_path: Path | None = None) -> tuple[Curation, list[Problem], bool]:

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from exograph.errors import ExographError
+from exograph.paths import PATH_CAP
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 
@@ -39,17 +40,27 @@ class _Group(click.Group):
     type=click.Path(dir_okay=False, path_type=Path),
     help="RDF file to load instead of the packaged graph (repeatable).",
 )
+@click.option(
+    "--store",
+    "store",
+    envvar="EXOGRAPH_STORE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="On-disk store to read (made by 'exograph load'; also $EXOGRAPH_STORE), opened read-only.",
+)
 @click.version_option(package_name="exograph")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None) -> None:
     """exograph: how exosomal cargo drives cancer, as an evidence-first knowledge graph."""
-    ctx.obj = list(data)
+    if data and store is not None:
+        raise click.UsageError("give --data or --store, not both: load the files into the store with 'exograph load FILE... --store DIR'")
+    ctx.obj = {"data": list(data), "store": store}
 
 
 def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     from exograph.kg import load
 
-    return load(ctx.obj or None)
+    options = ctx.find_root().obj
+    return load(options["data"] or None, store=options["store"])
 
 
 def _emit(data: Any) -> None:
@@ -95,16 +106,17 @@ def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops from NAME.")
 @click.option("--predicate", help="Only relations with this predicate (e.g. targets, 'biomarker for').")
 @click.option("--cancer", help="Only relations stated for this cancer (or for none).")
+@click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Most neighbours and relations to list (the totals are reported).")
 @FORMAT
 @click.pass_context
-def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, cancer: str | None, fmt: str) -> None:
-    """Entities and relations around NAME."""
+def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, cancer: str | None, limit: int, fmt: str) -> None:
+    """Entities and relations around NAME (the nearest first; relations in statement order)."""
     from exograph import text
     from exograph.serialize import neighbors_json
 
     kg = _kg(ctx)
-    hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer)
-    data = neighbors_json(kg.projection, hood, depth)
+    hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer, limit=limit)
+    data = neighbors_json(kg.index, hood, depth)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.neighbors(data))
 
 
@@ -113,7 +125,7 @@ def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, 
 @click.argument("target")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path considered.")
 @click.option("--cancer", help="Walk only relations stated for this cancer (or for none).")
-@click.option("--all", "all_paths", is_flag=True, help="Every path up to --max-hops, not only the best five.")
+@click.option("--all", "all_paths", is_flag=True, help="Every path up to --max-hops (at most 1000, best first), not only the best five.")
 @click.option("--undirected", is_flag=True, help="Also walk relations backwards (object to subject).")
 @FORMAT
 @click.pass_context
@@ -124,16 +136,20 @@ def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: st
 
     kg = _kg(ctx)
     found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
-    data = paths_json(kg.projection, found)
+    data = paths_json(kg.index, found)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
+    if found.truncated:
+        more = "the best of more than" if all_paths else "the best"
+        click.echo(f"note: more paths exist; showing {more} {len(found)} (the cap of --all is {PATH_CAP})", err=True)
 
 
 @cli.command()
 @click.argument("query", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 86400), help="Seconds the query may run before it is stopped.")
 @click.pass_context
-def query(ctx: click.Context, query: str | None, list_: bool, fmt: str) -> None:
+def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout: float) -> None:
     """Run SPARQL: a QUERY string, a .rq FILE, or the NAME of a shipped query."""
     from exograph.query import format_result, named_queries, query_text
 
@@ -146,7 +162,7 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str) -> None:
         return
     if not query:
         raise click.UsageError("give a SPARQL query, a .rq file or a query name (see --list)")
-    result = _kg(ctx).sparql(query_text(query))
+    result = _kg(ctx).sparql(query_text(query), timeout=timeout)
     click.echo(format_result(result, fmt))
 
 
@@ -180,7 +196,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None,
     from exograph import text
     from exograph.validate import validate
 
-    report = validate(list(files) or ctx.obj or None, curation_dir=curation, review_path=review)
+    options = ctx.find_root().obj
+    if files or options["store"] is None:
+        report = validate(list(files) or options["data"] or None, curation_dir=curation, review_path=review)
+    else:
+        report = validate(store=_kg(ctx).store, curation_dir=curation, review_path=review)
     if fmt == "json":
         _emit(report.as_dict())
     else:
@@ -218,6 +238,50 @@ def build(curation: Path | None, output: Path | None, review: Path | None, fmt: 
     click.echo(f"{state} {report.output}: {report.entities} entities, {report.relations} relations, {report.evidences} evidences")
     if not report.quotes_checked:
         click.echo(f"quote check skipped: review text not found at {report.review_path} (set EXOGRAPH_REVIEW or --review)", err=True)
+
+
+@cli.command(name="load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--store", "target", type=click.Path(file_okay=False, path_type=Path), help="The store directory to create or extend (default: the global --store)."
+)
+@click.option("--graph", "graph", metavar="IRI", help="Load the files into this named graph (default: the default graph).")
+@click.option(
+    "--ontology/--no-ontology", default=True, show_default=True, help="Also load the exograph ontology (labels of classes and predicates) into a new store."
+)
+@FORMAT
+@click.pass_context
+def load_command(ctx: click.Context, files: tuple[Path, ...], target: Path | None, graph: str | None, ontology: bool, fmt: str) -> None:
+    """Bulk-load RDF FILES into an on-disk store (created, or extended), atomically."""
+    import sys
+
+    from exograph import resources
+    from exograph.store.oxigraph import load_files
+
+    target = target or ctx.find_root().obj["store"]
+    if target is None:
+        raise click.UsageError("name the store directory: exograph load FILE... --store DIR")
+    sources = list(files)
+    if ontology and not (target / "exograph-store.json").is_file() and graph is None:
+        sources.append(resources.ontology_file())
+    total = sum(f.stat().st_size for f in sources if f.is_file())
+    if sys.stderr.isatty() and fmt == "text":
+        with click.progressbar(length=total, label="loading", file=sys.stderr, show_eta=True) as bar:
+            report = load_files(target, sources, graph=graph, progress=bar.update)
+    else:
+        report = load_files(target, sources, graph=graph)
+    if fmt == "json":
+        return _emit(
+            {
+                "store": str(report.store),
+                "created": report.created,
+                "files": [str(f) for f in report.files],
+                "triples": report.triples_after,
+                "added": report.added,
+            }
+        )
+    verb = "created" if report.created else "extended"
+    click.echo(f"{verb} {report.store}: {report.added} triples added from {len(report.files)} file(s); {report.triples_after} triples in all")
 
 
 def _graph_options(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
@@ -279,6 +343,11 @@ def serve(
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes, max_memory=max_memory * 1_000_000)
+    if graphs and ctx.find_root().obj["store"] is not None:
+        raise click.UsageError(
+            "--graph holds files in memory beside the packaged graph or --data; with --store, load them into the store: "
+            "exograph load FILE --graph IRI --store DIR"
+        )
     server = Server(_kg(ctx), graphs=graphs, host=host, port=port, workers=workers, limits=limits)
     click.echo(f"Serving on {server.url} (SPARQL endpoint {server.endpoint}); Ctrl-C to stop")
     server.run()

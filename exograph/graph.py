@@ -1,234 +1,160 @@
-"""The RDF graph projected onto entities and relation edges, and from there onto networkx.
+"""Relations and entities read out of any store by a few SPARQL queries, and the networkx view.
 
-A :class:`Projection` holds what paths, neighbours, resolution and viz need: each entity with its
-label, type, synonyms and cross-references, and each relation as an :class:`Edge` carrying its
-context and evidence. It is built from any :class:`~exograph.store.Store` by triple patterns and
-is plain data, so it can be cached between runs.
+A statement node carries a relation's claim and context; its evidence nodes the references,
+section and quote. :func:`read_relations` turns the statements it is given (by IRI) into
+:class:`~exograph.model.Relation` records with a handful of queries, however many there are (the
+IRIs travel in VALUES blocks), so it works as well over a remote endpoint as in memory. A plain
+relation triple with no statement (``ent:a exo:targets ent:b``) is a relation with no context and
+no evidence; its key is ``subject|predicate|object``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from exograph import vocab
-from exograph.model import Context, Entity, Evidence
+from exograph.model import Context, Entity, Evidence, Relation
+from exograph.terms import IRI, Literal, Term, iri_ref
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from exograph.store import Store
 
-#: more specific classes first: an entity typed with several shows the first one found
-_CLASS_PRIORITY = (
-    "DrugResistance",
-    "CancerPhenotype",
-    "BiologicalProcess",
-    "Exosome",
-    "ExtracellularVesicle",
-    "MicroRNA",
-    "LncRNA",
-    "CircRNA",
-    "MessengerRNA",
-    "DNA",
-    "Lipid",
-    "GeneOrProtein",
-    "SignallingPathway",
-    "Drug",
-    "CancerType",
-    "CellType",
-    "Biofluid",
-)
-_NOT_ENTITIES = {vocab.EXO + c for c in ("Statement", "Evidence", "Reference", "Review")} | {
-    vocab.OWL + c for c in ("Class", "ObjectProperty", "DatatypeProperty", "Ontology", "AnnotationProperty")
-}
+#: IRIs per VALUES block: one query carries this many statements
+BATCH = 400
+
+_STATEMENT_QUERY = """
+SELECT ?st ?p ?o WHERE {{ VALUES ?st {{ {values} }} ?st ?p ?o }}
+"""
+_EVIDENCE_QUERY = """
+SELECT ?st ?ev ?p ?o ?n ?review WHERE {{
+  VALUES ?st {{ {values} }}
+  ?st exo:evidence ?ev . ?ev ?p ?o .
+  OPTIONAL {{ ?o exo:referenceNumber ?n }}
+  OPTIONAL {{ ?o a exo:Review . BIND(true AS ?review) }}
+}}
+"""
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One relation between two entities: its statement (if reified), context and evidence."""
-
-    key: str  #: the statement IRI, or subject|predicate|object for a plain triple
-    subject: str
-    predicate: str
-    object: str
-    context: Context = Context()
-    evidences: tuple[Evidence, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def predicate_label(self) -> str:
-        return _PREDICATE_LABELS.get(vocab.local_name(self.predicate), vocab.local_name(self.predicate))
-
-    @property
-    def refs(self) -> list[int]:
-        return sorted({n for ev in self.evidences for n in ev.refs})
+def plain_key(subject: str, predicate: str, obj: str) -> str:
+    """The key of a relation stated only as a plain triple."""
+    return f"{subject}|{predicate}|{obj}"
 
 
-_PREDICATE_LABELS = {
-    "releasedBy": "released by",
-    "takenUpBy": "taken up by",
-    "confersDrugResistance": "confers resistance to",
-    "actsAsCeRNAFor": "acts as ceRNA for",
-    "biomarkerFor": "biomarker for",
-    "detectedIn": "detected in",
-    "therapyFor": "therapy for",
-}
+def read_relations(store: Store, keys: Iterable[str]) -> dict[str, Relation]:
+    """The relations with these keys (statement IRIs, or plain-triple keys), by key.
+
+    A statement that is malformed (not exactly one subject, predicate and object) is left out:
+    ``exograph validate`` reports it.
+    """
+    wanted = sorted(set(keys))
+    found: dict[str, Relation] = {}
+    statements = []
+    for key in wanted:
+        parts = key.split("|")
+        if len(parts) == 3 and all(parts):
+            found[key] = Relation(parts[0], parts[1], parts[2], key=key)
+        elif _queryable(key):
+            statements.append(key)
+    for start in range(0, len(statements), BATCH):
+        found.update(_read_batch(store, statements[start : start + BATCH]))
+    return found
 
 
-@dataclass
-class Projection:
-    """Entities by IRI and relation edges, sorted by key."""
-
-    entities: dict[str, Entity] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
-    triple_count: int = 0
-    reference_numbers: tuple[int, ...] = ()  #: every numbered reference the graph knows of
-
-    def label(self, iri: str) -> str:
-        entity = self.entities.get(iri)
-        return entity.label if entity else vocab.local_name(iri)
-
-    def type(self, iri: str) -> str:
-        entity = self.entities.get(iri)
-        return entity.type if entity else "Entity"
-
-    def describe(self, iri: str) -> dict[str, str]:
-        """The JSON form of an entity: id, label, type."""
-        return {"id": iri, "label": self.label(iri), "type": self.type(iri)}
-
-
-def project(store: Store) -> Projection:
-    """Read entities, statements and plain relation triples out of ``store``."""
-    from rdflib import RDF, RDFS, Literal, URIRef
-
-    relation_predicates = {URIRef(vocab.EXO + p) for p in vocab.PREDICATES}
-    labels: dict[str, str] = {}
-    synonyms: dict[str, set[str]] = defaultdict(set)
-    xrefs: dict[str, set[str]] = defaultdict(set)
-    types: dict[str, set[str]] = defaultdict(set)
-    for s, _, o in store.triples((None, RDF.type, None)):
-        types[str(s)].add(str(o))
-    for s, _, o in store.triples((None, RDFS.label, None)):
-        labels.setdefault(str(s), str(o))
-    for predicate in (vocab.SKOS + "prefLabel",):
-        for s, _, o in store.triples((None, URIRef(predicate), None)):
-            labels[str(s)] = str(o)
-    for predicate in (vocab.SKOS + "altLabel", vocab.OBOINOWL + "hasExactSynonym"):
-        for s, _, o in store.triples((None, URIRef(predicate), None)):
-            synonyms[str(s)].add(str(o))
-    for s, _, o in store.triples((None, URIRef(vocab.OBOINOWL + "hasDbXref"), None)):
-        xrefs[str(s)].add(str(o))
-
-    # statements and their context
-    stmt_parts: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for s, _, _ in store.triples((None, RDF.type, URIRef(vocab.EXO + "Statement"))):
-        for _, p, o in store.triples((s, None, None)):
-            stmt_parts[str(s)][str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
-    evidence_parts: dict[str, dict[str, list[object]]] = {}
-    for parts in stmt_parts.values():
-        for ev in parts.get(vocab.EXO + "evidence", []):
-            fields: dict[str, list[object]] = defaultdict(list)
-            for _, p, o in store.triples((URIRef(str(ev)), None, None)):
-                fields[str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
-            evidence_parts[str(ev)] = fields
-
-    reviews = {str(s) for s, _, _ in store.triples((None, RDF.type, URIRef(vocab.EXO + "Review")))}
-    ref_numbers = {str(s): int(str(o)) for s, _, o in store.triples((None, URIRef(vocab.EXO + "referenceNumber"), None))}
-    edges: dict[str, Edge] = {}
-    reified: set[tuple[str, str, str]] = set()
-    for key, parts in stmt_parts.items():
+def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
+    values = " ".join(iri_ref(k) for k in keys)
+    parts: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for st, p, o in store.query(_STATEMENT_QUERY.format(values=values)).rows:
+        parts[str(st)][str(p)].append(o)  # type: ignore[arg-type]
+    evidence: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    numbers: dict[str, set[int]] = defaultdict(set)
+    reviews: set[str] = set()
+    for st, ev, p, o, n, review in store.query(_EVIDENCE_QUERY.format(values=values)).rows:
+        evidence[str(st)][str(ev)][str(p)].append(o)  # type: ignore[arg-type]
+        if isinstance(n, Literal) and str(p) == vocab.EXO + "reference":
+            value = n.to_python()
+            if isinstance(value, int):
+                numbers[str(ev)].add(value)
+        if review is not None:
+            reviews.add(str(o))
+    out = {}
+    for key in keys:
+        fields = parts.get(key)
+        if not fields:
+            continue
         try:
-            (subj,), (pred,), (obj,) = parts[vocab.RDF + "subject"], parts[vocab.RDF + "predicate"], parts[vocab.RDF + "object"]
+            (s,), (p,), (o,) = fields[vocab.RDF + "subject"], fields[vocab.RDF + "predicate"], fields[vocab.RDF + "object"]
         except ValueError:
-            continue  # a malformed statement: exograph validate reports it
-        triple = (str(subj), str(pred), str(obj))
-        reified.add(triple)
-        edges[key] = Edge(
-            key,
-            *triple,
-            context=_context(parts),
-            evidences=tuple(sorted(_evidence(evidence_parts[str(e)], ref_numbers, reviews) for e in parts.get(vocab.EXO + "evidence", []))),
-            notes=tuple(sorted(str(n) for n in parts.get(vocab.EXO + "note", []))),
-        )
-    for predicate in relation_predicates:
-        for s, p, o in store.triples((None, predicate, None)):
-            triple = (str(s), str(p), str(o))
-            if triple not in reified and isinstance(o, URIRef):
-                key = "|".join(triple)
-                edges[key] = Edge(key, *triple)
-
-    entity_iris = {i for i, t in types.items() if not (t & _NOT_ENTITIES) and any(x.startswith(vocab.EXO) for x in t)}
-    entity_iris |= {e.subject for e in edges.values()} | {e.object for e in edges.values()}
-    entities = {
-        iri: Entity(
-            id=iri,
-            type=_pick_type(types.get(iri, set())),
-            label=labels.get(iri, vocab.local_name(iri)),
-            synonyms=tuple(sorted(synonyms.get(iri, ()))),
-            xrefs=tuple(sorted(xrefs.get(iri, ()))),
-        )
-        for iri in sorted(entity_iris)
-    }
-    return Projection(entities, sorted(edges.values(), key=lambda e: e.key), len(store), tuple(sorted(set(ref_numbers.values()))))
+            continue
+        evidences = tuple(sorted(_evidence(ev_fields, numbers.get(ev, set()), reviews) for ev, ev_fields in evidence.get(key, {}).items()))
+        notes = tuple(sorted(str(n) for n in fields.get(vocab.EXO + "note", [])))
+        out[key] = Relation(str(s), str(p), str(o), context_of(fields), evidences, notes, key=key)
+    return out
 
 
-def _pick_type(types: set[str]) -> str:
-    local = {t[len(vocab.EXO) :] for t in types if t.startswith(vocab.EXO)}
-    for name in _CLASS_PRIORITY:
-        if name in local:
-            return name
-    return sorted(vocab.local_name(t) for t in types)[0] if types else "Entity"
+def context_of(fields: dict[str, list[Term]]) -> Context:
+    """The context of a statement from its properties (IRI -> values), as :data:`vocab.CONTEXT` says."""
+    values: dict[str, object] = {}
+    for spec in vocab.CONTEXT:
+        found = sorted(str(v) for v in fields.get(vocab.EXO + spec.rdf_property, []))
+        if spec.kind == "flag":
+            values[spec.name] = any(isinstance(v, Literal) and v.to_python() is True for v in fields.get(vocab.EXO + spec.rdf_property, []))
+        else:
+            values[spec.name] = found if spec.many else (found[0] if found else None)
+    return Context.of(values)
 
 
-def _one(parts: dict[str, list[object]], prop: str) -> object | None:
-    values = parts.get(vocab.EXO + prop)
-    return sorted(values, key=str)[0] if values else None
+def _first(fields: dict[str, list[Term]], prop: str) -> str | None:
+    values = sorted(str(v) for v in fields.get(vocab.EXO + prop, []))
+    return values[0] if values else None
 
 
-def _context(parts: dict[str, list[object]]) -> Context:
-    def many(prop: str) -> tuple[str, ...]:
-        return tuple(sorted(str(v) for v in parts.get(vocab.EXO + prop, [])))
-
-    def one(prop: str) -> str | None:
-        value = _one(parts, prop)
-        return None if value is None else str(value)
-
-    return Context(
-        cancer=one("cancerType"),
-        donor=one("donorCell"),
-        recipient=one("recipientCell"),
-        biofluid=many("biofluid"),
-        subject_state=one("subjectState"),
-        object_state=one("objectState"),
-        negated=bool(_one(parts, "negated")),
-        clinical_value=many("clinicalValue"),
-    )
-
-
-def _evidence(parts: dict[str, list[object]], ref_numbers: dict[str, int], reviews: set[str]) -> Evidence:
-    refs = parts.get(vocab.EXO + "reference", [])
-    numbers = tuple(sorted(ref_numbers[str(r)] for r in refs if str(r) in ref_numbers))
+def _evidence(fields: dict[str, list[Term]], numbers: set[int], reviews: set[str]) -> Evidence:
+    refs = tuple(sorted(numbers))
+    sources = sorted(str(s) for s in fields.get(vocab.EXO + "curatedFrom", []) if str(s) not in reviews)
     return Evidence(
-        refs=numbers,
-        refs_printed=str(_one(parts, "refsAsPrinted") or ",".join(map(str, numbers))),
-        section=str(_one(parts, "section") or ""),
-        quote=str(_one(parts, "quote") or ""),
-        first_author=str(_one(parts, "firstAuthor")) if _one(parts, "firstAuthor") else None,
-        publication=next((str(s) for s in parts.get(vocab.EXO + "curatedFrom", []) if str(s) not in reviews), None),
+        refs=refs,
+        refs_printed=_first(fields, "refsAsPrinted") or ",".join(map(str, refs)),
+        section=_first(fields, "section") or "",
+        quote=_first(fields, "quote") or "",
+        first_author=_first(fields, "firstAuthor"),
+        publication=sources[0] if sources else None,
     )
 
 
-def to_networkx(projection: Projection, edges: Iterable[Edge] | None = None) -> nx.MultiDiGraph:
-    """A MultiDiGraph: entity IRIs as nodes (label, type), one keyed edge per relation."""
+def _queryable(iri: str) -> bool:
+    """Whether an IRI can be written in a query as it is (the rest cannot be asked about)."""
+    return bool(iri) and not any(c in iri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in iri)
+
+
+def statement_keys(store: Store) -> list[str]:
+    """Every statement IRI of a store, sorted."""
+    rows = store.query("SELECT ?st WHERE { ?st a exo:Statement ; rdf:subject ?s }").rows
+    return sorted({str(st) for (st,) in rows if isinstance(st, IRI)})
+
+
+def to_networkx(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:
+    """A MultiDiGraph: entity IRIs as nodes (label, type), one edge per relation keyed by its
+    statement IRI, with plain attribute values (predicate IRI and label, context fields,
+    references, evidence count), so that networkx's writers (GraphML, GEXF...) take it as it is."""
     import networkx as nx
 
     g = nx.MultiDiGraph()
-    chosen = projection.edges if edges is None else list(edges)
-    for iri, entity in projection.entities.items():
-        g.add_node(iri, label=entity.label, type=entity.type)
-    for e in chosen:
-        g.add_edge(e.subject, e.object, key=e.key, predicate=e.predicate, label=e.predicate_label, edge=e)
+    for entity in entities:
+        g.add_node(entity.id, label=entity.label, type=entity.type)
+    for rel in relations:
+        attrs: dict[str, object] = {
+            "predicate": rel.predicate,
+            "label": rel.predicate_label,
+            "refs": ",".join(map(str, rel.refs)),
+            "evidences": len(rel.evidences),
+        }
+        for spec in vocab.CONTEXT:
+            value = getattr(rel.context, spec.name)
+            if value:
+                attrs[spec.name] = "|".join(value) if spec.many else value
+        g.add_edge(rel.subject, rel.object, key=rel.key, **attrs)
     return g

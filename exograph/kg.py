@@ -1,47 +1,37 @@
 """The Python API: ``kg = exograph.load()`` and what a researcher asks of it.
 
-A :class:`KnowledgeGraph` sits on a :class:`~exograph.store.Store`. Paths, neighbours, resolution
-and HTML work on a :class:`~exograph.graph.Projection` of it. Both the projection and the parsed
-graph are cached on disk between runs (keyed by the source files' paths, sizes and modification
-times) so a command starts quickly.
+A :class:`KnowledgeGraph` sits on a :class:`~exograph.store.Store` (Oxigraph by default: the
+packaged graph or your files in memory, or an on-disk store) and its
+:class:`~exograph.index.Index` (entities, names and the relation adjacency, derived from the store).
+Resolution, paths and neighbourhoods run on the index; the relations they return, with context
+and evidence, are read from the store with a few queries.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from exograph import resources, vocab
 from exograph.errors import ExographError, UnknownPredicateError
-from exograph.graph import Edge, Projection, project
-from exograph.model import Entity
-from exograph.paths import Neighbourhood, find_paths, neighbourhood, predicate_iri
+from exograph.model import Entity, Relation
+from exograph.paths import Hop, Neighbourhood, Paths, no_path, predicate_iri, search_neighbourhood, search_paths
 from exograph.paths import Path as GraphPath
-from exograph.resolve import Match, NameIndex
+from exograph.resolve import Match
 
 if TYPE_CHECKING:
     import networkx as nx
-    from rdflib.query import Result
 
-    from exograph.store import Store
-
-#: bump when the pickled projection's shape changes
-_CACHE_VERSION = "3"
-
-_T = TypeVar("_T")
+    from exograph.index import Index
+    from exograph.store import QueryResult, Store
 
 
-def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True, ontology: bool = True) -> KnowledgeGraph:
-    """The packaged graph, or the RDF files in ``paths`` instead, with the exograph ontology.
-
-    The ontology is loaded beside the data (unless ``ontology=False``) so that SPARQL can use
-    class hierarchies and the labels of predicates.
+def load(paths: Iterable[str | os.PathLike[str]] | None = None, *, store: str | os.PathLike[str] | None = None, ontology: bool = True) -> KnowledgeGraph:
+    """The packaged graph, or the RDF files in ``paths`` instead (in memory, with the exograph
+    ontology unless ``ontology=False``), or the on-disk store ``store`` (opened read-only).
 
     Examples
     --------
@@ -49,88 +39,85 @@ def load(paths: Iterable[str | Path] | None = None, *, cache: bool = True, ontol
     >>> kg.resolve("miR-21")[0].label
     'miRNA-21'
     """
+    from exograph.store.oxigraph import OxigraphStore
+
+    if store is not None:
+        if paths:
+            raise ExographError("give RDF files or a store, not both: load the files into the store with 'exograph load FILE... --store DIR'")
+        return KnowledgeGraph(OxigraphStore.open(Path(store)))
     sources = [Path(p) for p in paths] if paths else [resources.packaged_triples()]
     if ontology:
         sources.append(resources.ontology_file())
-    return KnowledgeGraph(sources=sources, cache=cache)
+    return KnowledgeGraph(OxigraphStore.memory(sources))
 
 
 class KnowledgeGraph:
-    """An exograph knowledge graph: a store and its entity/relation projection."""
+    """An exograph knowledge graph: a store and the index derived from it."""
 
-    def __init__(self, sources: Sequence[Path] = (), store: Store | None = None, *, cache: bool = True) -> None:
-        self.sources = tuple(sources)
-        self._store = store
-        self._use_cache = cache and store is None
-
-    # ------------------------------------------------------------------ layers
-
-    @property
-    def store(self) -> Store:
-        """The triples: parsed on first use, or unpickled from the cache when the sources are
-        unchanged (several times faster than parsing Turtle)."""
-        if self._store is None:
-            from rdflib import Graph
-
-            from exograph.store import MemoryStore
-
-            path = self._cache_path("graph") if self._use_cache else None
-            cached = _read_cache(path, Graph)
-            if cached is not None:
-                self._store = MemoryStore.parsed(cached, self.sources)
-            else:
-                store = MemoryStore(self.sources)
-                _write_cache(path, store.graph)
-                self._store = store
-        return self._store
+    def __init__(self, store: Store, *, index: Index | None = None) -> None:
+        self.store = store
+        if index is not None:
+            self.__dict__["index"] = index
 
     @cached_property
-    def projection(self) -> Projection:
-        """Entities and relation edges, from the cache when the sources are unchanged."""
-        path = self._cache_path("projection") if self._use_cache else None
-        cached = _read_cache(path, Projection)
-        if cached is not None:
-            return cached
-        built = project(self.store)
-        _write_cache(path, built)
-        return built
+    def index(self) -> Index:
+        """Entities, names and adjacency: kept with an on-disk store, built for one in memory."""
+        from exograph.index import Index
 
-    @cached_property
-    def names(self) -> NameIndex:
-        return NameIndex(self.projection.entities.values())
+        return Index.for_store(self.store)
 
-    def _cache_path(self, kind: str) -> Path | None:
-        """Where the cached ``kind`` ("projection" or "graph") of these sources lives, or None."""
-        if os.environ.get("EXOGRAPH_NO_CACHE"):
-            return None
-        parts = [_CACHE_VERSION]
-        for source in self.sources:
-            try:
-                stat = source.stat()
-            except OSError:
-                return None  # a missing file: let the store report it
-            parts.append(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
-        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
-        return _cache_dir() / f"{kind}-{key}.pickle"
-
-    # ------------------------------------------------------------------ questions
+    # ------------------------------------------------------------------ entities
 
     def resolve(self, name: str, limit: int = 10) -> list[Match]:
         """Entities ``name`` may mean, best first (empty when none)."""
-        return self.names.resolve(name, limit)
+        from exograph.resolve import resolve
+
+        return resolve(self.index, name, limit)
 
     def entity(self, name: str) -> Entity:
         """The entity ``name`` means; raises UnknownEntityError with suggestions."""
-        return self.names.best(name)
+        from exograph.resolve import best
+
+        return best(self.index, name)
 
     def suggest(self, name: str) -> list[str]:
-        return self.names.suggest(name)
+        from exograph.resolve import suggest
 
-    def neighbors(self, name: str, *, depth: int = 1, predicate: str | None = None, cancer: str | None = None) -> Neighbourhood:
-        """Entities within ``depth`` relations of ``name`` (either direction)."""
+        return suggest(self.index, name)
+
+    def entities(self) -> list[Entity]:
+        """Every entity, in label order."""
+        return list(self.index.entities())
+
+    # ------------------------------------------------------------------ relations
+
+    def relations(self, keys: Iterable[str] | None = None) -> list[Relation]:
+        """The relations with these keys (statement IRIs), in key order; all of them without keys."""
+        from exograph.graph import read_relations
+
+        if keys is None:
+            index = self.index
+            keys = index.edge_keys(range(index.edge_count)).values()
+        found = read_relations(self.store, keys)
+        return [found[k] for k in sorted(found)]
+
+    def neighbors(self, name: str, *, depth: int = 1, predicate: str | None = None, cancer: str | None = None, limit: int | None = None) -> Neighbourhood:
+        """Entities within ``depth`` relations of ``name`` (either direction); with ``limit``, the
+        nearest ``limit`` entities and the first ``limit`` relations (the totals are counted)."""
+        index = self.index
         centre = self.entity(name).id
-        predicates = [self._predicate(predicate)] if predicate else None
-        return neighbourhood(self.projection, centre, depth=depth, cancer=self._cancer(cancer), predicates=predicates)
+        predicates = None
+        if predicate:
+            number = index.predicate_number(self._predicate(predicate))
+            predicates = [number] if number is not None else []
+        found = search_neighbourhood(index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates)
+        others = sorted((d, n) for n, d in found.distances.items() if d > 0)
+        page = others if limit is None else others[:limit]
+        edges = found.edges if limit is None else found.edges[:limit]
+        index.preload([n for _, n in page])
+        relations = self._relations_of(edges)
+        distances = {centre: 0} | {index.iri(n): d for d, n in page}
+        return Neighbourhood(centre, distances, tuple(relations), len(others), len(found.edges))
 
     def paths(
         self,
@@ -142,30 +129,53 @@ class KnowledgeGraph:
         all_paths: bool = False,
         limit: int = 5,
         undirected: bool = False,
-    ) -> list[GraphPath]:
-        """Ranked paths from ``source`` to ``target``; raises NoPathError when there is none."""
-        return find_paths(
-            self.projection,
-            self.entity(source).id,
-            self.entity(target).id,
+    ) -> Paths:
+        """Ranked paths from ``source`` to ``target``; raises NoPathError when there is none.
+        The answer's ``truncated`` says whether more paths exist than it holds."""
+        index = self.index
+        start, end = self.entity(source).id, self.entity(target).id
+        cancer_iri = self._cancer(cancer)
+        search = search_paths(
+            index,
+            _node(index, start),
+            _node(index, end),
             max_hops=max_hops,
-            cancer=self._cancer(cancer),
+            cancer=self._cancer_node(cancer),
             all_paths=all_paths,
             limit=limit,
             undirected=undirected,
         )
+        if not search.paths:
+            raise no_path(index, start, end, max_hops, cancer_iri)
+        edges = sorted({e for p in search.paths for e, _ in p.hops})
+        by_edge = dict(zip(edges, self._relations_of(edges), strict=True))
+        index.preload({n for p in search.paths for n in p.nodes})
+        found = Paths(GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward) for e, forward in p.hops)) for p in search.paths)
+        found.truncated = search.truncated
+        return found
 
-    def sparql(self, query: str) -> Result:
-        """Run a read-only SPARQL query (the exograph prefixes are declared for you)."""
+    def _relations_of(self, edges: Sequence[int]) -> list[Relation]:
+        """The relations of these edge ids, in the same order."""
+        from exograph.graph import read_relations
+
+        keys = self.index.edge_keys(edges)
+        found = read_relations(self.store, keys.values())
+        return [found[keys[e]] for e in edges if keys[e] in found]
+
+    # ------------------------------------------------------------------ SPARQL and exports
+
+    def sparql(self, query: str, *, timeout: float | None = None) -> QueryResult:
+        """Run a read-only SPARQL query (the exograph prefixes are declared for you); with
+        ``timeout`` (seconds) it runs in a child process that is ended if it takes longer."""
         from exograph.query import run_query
 
-        return run_query(self.store, query)
+        return run_query(self.store, query, timeout=timeout)
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """Entities as nodes, one keyed edge per relation (``edge`` attribute holds the Edge)."""
+        """Entities as nodes, one keyed edge per relation, attributes as plain values."""
         from exograph.graph import to_networkx
 
-        return to_networkx(self.projection)
+        return to_networkx(self.index.entities(), self.relations())
 
     def subgraph(
         self,
@@ -175,21 +185,20 @@ class KnowledgeGraph:
         path: tuple[str, str] | None = None,
         max_hops: int = 4,
         cancer: str | None = None,
-    ) -> tuple[list[Edge], list[GraphPath]]:
+        limit: int | None = None,
+    ) -> tuple[list[Relation], list[GraphPath]]:
         """What a drawing shows: the relations around ``focus`` and/or on the paths between
         ``path``'s two entities (all relations without either), and those paths to highlight."""
-        edges: Sequence[Edge] = self.projection.edges
         highlight: list[GraphPath] = []
+        chosen: dict[str, Relation] = {}
         if path is not None:
-            highlight = self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer)
-            keys = {h.edge.key for p in highlight for h in p.hops}
-            if focus is None:
-                edges = [e for e in edges if e.key in keys]
+            highlight = list(self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer))
+            chosen.update((h.edge.key, h.edge) for p in highlight for h in p.hops)
         if focus is not None:
-            hood = self.neighbors(focus, depth=depth, cancer=cancer)
-            keys = {e.key for e in hood.edges} | {h.edge.key for p in highlight for h in p.hops}
-            edges = [e for e in self.projection.edges if e.key in keys]
-        return list(edges), highlight
+            chosen.update((r.key, r) for r in self.neighbors(focus, depth=depth, cancer=cancer, limit=limit).edges)
+        if focus is None and path is None:
+            return self.relations(), []
+        return [chosen[k] for k in sorted(chosen)], highlight
 
     def to_html(
         self,
@@ -204,31 +213,16 @@ class KnowledgeGraph:
         from exograph.viz import render_html
 
         edges, highlight = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops)
-        return render_html(self.projection, edges, highlight=highlight, title=title)
+        return render_html(self.index, edges, highlight=highlight, title=title)
 
     def stats(self) -> dict[str, Any]:
         """Counts: triples, entities by type, relations by predicate, evidences, references."""
-        p = self.projection
-        refs = sorted({n for e in p.edges for ev in e.evidences for n in ev.refs})
-        sections = Counter(ev.section for e in p.edges for ev in e.evidences)
-        relation_sections = Counter(s for e in p.edges for s in sorted({ev.section for ev in e.evidences}))
-        return {
-            "triples": p.triple_count,
-            "entities": len(p.entities),
-            "entities_by_type": dict(sorted(Counter(e.type for e in p.entities.values()).items())),
-            "relations": len(p.edges),
-            "relations_by_predicate": dict(sorted(Counter(vocab.local_name(e.predicate) for e in p.edges).items())),
-            "evidences": sum(len(e.evidences) for e in p.edges),
-            "evidences_by_section": dict(sorted(sections.items())),
-            "relations_by_section": dict(sorted(relation_sections.items())),
-            "references_cited": refs,
-            "references_not_cited": sorted(set(p.reference_numbers) - set(refs)),
-        }
+        return self.index.stats
 
     # ------------------------------------------------------------------ helpers
 
     def _predicate(self, name: str) -> str:
-        iri = predicate_iri(name)
+        iri = predicate_iri(name, self.index.predicate_labels)
         if iri is None:
             raise UnknownPredicateError(f"unknown predicate '{name}'; use one of: {', '.join(vocab.PREDICATES)}")
         return iri
@@ -241,38 +235,12 @@ class KnowledgeGraph:
             raise ExographError(f"'{name}' is a {entity.type}, not a cancer type; give a cancer such as 'ovarian cancer'")
         return entity.id
 
-
-def _cache_dir() -> Path:
-    env = os.environ.get("EXOGRAPH_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "exograph"
+    def _cancer_node(self, name: str | None) -> int | None:
+        iri = self._cancer(name)
+        return None if iri is None else _node(self.index, iri)
 
 
-def _read_cache(path: Path | None, kind: type[_T]) -> _T | None:
-    """The object cached at ``path`` if it is a ``kind``; a stale or corrupt cache is never trusted."""
-    if path is None or not path.is_file():
-        return None
-    try:
-        with path.open("rb") as handle:
-            cached = pickle.load(handle)
-    except Exception:
-        return None
-    return cached if isinstance(cached, kind) else None
-
-
-def _write_cache(path: Path | None, value: object) -> None:
-    """Best effort, atomically: a cache that cannot be written is simply not used."""
-    import tempfile
-
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+def _node(index: Index, iri: str) -> int:
+    node = index.node_id(iri)
+    assert node is not None, iri  # resolved names are nodes of the index
+    return node

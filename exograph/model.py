@@ -1,16 +1,19 @@
 """Frozen records: entities, evidence, relations, and validation problems.
 
-A :class:`Relation` is one claim (subject, predicate, object and the context it holds in); its
-identity is hashed apart from its evidence, so the same claim read in two places is one relation
-with two :class:`Evidence` records.
+A :class:`Relation` is one claim (subject, predicate, object and the context it holds in, all by
+IRI) with every :class:`Evidence` for it. Its identity is hashed apart from its evidence, so the
+same claim read in two places is one relation with two evidences. The same record travels from
+the curation reader through the Turtle writer and the store reader to the JSON contracts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
+
+from exograph import vocab
 
 Level = Literal["ERROR", "WARNING", "INFO"]
 
@@ -30,27 +33,35 @@ class Problem:
 
 @dataclass(frozen=True)
 class Entity:
-    """A curated entity: a cargo, gene, pathway, phenotype, drug, cancer, cell type or biofluid."""
+    """An entity: a cargo, gene, pathway, phenotype, drug, cancer, cell type or biofluid.
+
+    ``id`` is the entity's IRI; ``type`` the local name of its exograph class.
+    """
 
     id: str
     type: str
     label: str
     synonyms: tuple[str, ...] = ()
     xrefs: tuple[str, ...] = ()
-    resistance_to: str | None = None
+    resistance_to: str | None = None  #: the IRI of the drug a DrugResistance is resistance to
     comment: str | None = None
+
+    @property
+    def local_id(self) -> str:
+        """The curated id ('miRNA-21')."""
+        return vocab.entity_id(self.id)
 
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """Where a relation is stated in the review."""
+    """Where a relation is stated: the review's references, section and a verbatim quote."""
 
     refs: tuple[int, ...]
     refs_printed: str
     section: str
     quote: str
     first_author: str | None = None
-    publication: str | None = None  #: None: the review; else the CURIE (pmid:, doi:) of another source
+    publication: str | None = None  #: None: the review; else the IRI of another publication (PubMed, doi.org)
     where: str = field(default="", compare=False)  #: file:line of the curation record
 
     @property
@@ -64,7 +75,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Context:
-    """Where and in which state a relation holds, exactly as the text states it."""
+    """Where and in which state a relation holds, exactly as the text states it.
+
+    The fields are those of :data:`exograph.vocab.CONTEXT`, in its order; entity fields hold IRIs.
+    """
 
     cancer: str | None = None
     donor: str | None = None
@@ -75,31 +89,49 @@ class Context:
     negated: bool = False
     clinical_value: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> Context:
+        """A context from {field name: value or list of values}; many-valued fields are sorted."""
+        kwargs: dict[str, Any] = {}
+        for spec in vocab.CONTEXT:
+            value = values.get(spec.name)
+            if spec.many:
+                kwargs[spec.name] = tuple(sorted(value or ()))
+            elif spec.kind == "flag":
+                kwargs[spec.name] = bool(value)
+            else:
+                kwargs[spec.name] = value or None
+        return cls(**kwargs)
+
     def as_dict(self) -> dict[str, Any]:
-        """The fields that are set (negated only when true), for JSON output."""
+        """The fields that are set (a flag only when true), for JSON output."""
         out: dict[str, Any] = {}
-        for name in _CONTEXT_ORDER:
-            value = getattr(self, name)
+        for spec in vocab.CONTEXT:
+            value = getattr(self, spec.name)
             if value:
-                out[name] = list(value) if isinstance(value, tuple) else value
+                out[spec.name] = list(value) if spec.many else value
         return out
 
+    def entities(self) -> list[str]:
+        """The IRIs of every entity the context names."""
+        found: list[str] = []
+        for spec in vocab.CONTEXT:
+            if spec.kind == "entity":
+                value = getattr(self, spec.name)
+                found.extend(value if spec.many else [value] if value else [])
+        return found
 
-_CONTEXT_ORDER = (
-    "cancer",
-    "donor",
-    "recipient",
-    "biofluid",
-    "subject_state",
-    "object_state",
-    "negated",
-    "clinical_value",
-)
+
+assert [f.name for f in fields(Context)] == [spec.name for spec in vocab.CONTEXT], "Context must follow vocab.CONTEXT"
 
 
 @dataclass(frozen=True)
 class Relation:
-    """A curated claim with all the evidence for it."""
+    """A claim with all the evidence for it.
+
+    ``key`` is the statement's IRI; when not given it is derived from the claim
+    (:func:`statement_iri`), as the curation compiler writes it.
+    """
 
     subject: str
     predicate: str
@@ -107,6 +139,11 @@ class Relation:
     context: Context = Context()
     evidences: tuple[Evidence, ...] = ()
     notes: tuple[str, ...] = ()
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", statement_iri(self.subject, self.predicate, self.object, self.context))
 
     @property
     def claim(self) -> tuple[str, str, str, Context]:
@@ -114,23 +151,37 @@ class Relation:
         return (self.subject, self.predicate, self.object, self.context)
 
     @property
-    def id(self) -> str:
-        """A stable, readable identifier: subject--predicate--object--hash of the claim."""
-        c = self.context
-        digest = _digest(
-            self.subject,
-            self.predicate,
-            self.object,
-            c.cancer or "",
-            c.donor or "",
-            c.recipient or "",
-            "|".join(c.biofluid),
-            c.subject_state or "",
-            c.object_state or "",
-            str(c.negated),
-            "|".join(c.clinical_value),
-        )
-        return f"{_slug(self.subject)}--{self.predicate}--{_slug(self.object)}--{digest}"
+    def local_id(self) -> str:
+        """The statement's local name: subject--predicate--object--hash."""
+        return self.key[len(vocab.STATEMENT) :] if self.key.startswith(vocab.STATEMENT) else self.key
+
+    @property
+    def predicate_label(self) -> str:
+        from exograph import ontology
+
+        return ontology.label(self.predicate)
+
+    @property
+    def refs(self) -> list[int]:
+        return sorted({n for ev in self.evidences for n in ev.refs})
+
+
+def statement_iri(subject: str, predicate: str, obj: str, context: Context) -> str:
+    """The stable, readable IRI of a claim: its entities' curated ids, the predicate's local name
+    and a hash of the claim with its context (entity fields by curated id)."""
+    parts = [vocab.entity_id(subject), vocab.local_name(predicate), vocab.entity_id(obj)]
+    for spec in vocab.CONTEXT:
+        value = getattr(context, spec.name)
+        if spec.kind == "entity":
+            value = [vocab.entity_id(v) for v in value] if spec.many else vocab.entity_id(value) if value else ""
+        if spec.many:
+            parts.append("|".join(value))
+        elif spec.kind == "flag":
+            parts.append(str(bool(value)))
+        else:
+            parts.append(value or "")
+    digest = _digest(*parts)
+    return f"{vocab.STATEMENT}{_slug(parts[0])}--{parts[1]}--{_slug(parts[2])}--{digest}"
 
 
 def merge_relations(relations: list[Relation]) -> list[Relation]:
@@ -149,8 +200,9 @@ def merge_relations(relations: list[Relation]) -> list[Relation]:
             rel.context,
             tuple(sorted(evidences.values())),
             tuple(sorted(set(seen.notes + rel.notes))),
+            key=seen.key,
         )
-    return sorted(merged.values(), key=lambda r: r.id)
+    return sorted(merged.values(), key=lambda r: r.key)
 
 
 def _digest(*parts: str) -> str:

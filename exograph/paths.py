@@ -1,28 +1,41 @@
 """Walking the graph: ranked paths between two entities and the neighbourhood of one.
 
-Functions take the :class:`~exograph.graph.Projection` first, then entity IRIs and filters.
-Edges stated for another cancer than ``cancer`` are left out; edges with no cancer stated are kept.
+Both work on the index's integer adjacency (:class:`~exograph.index.Index`), so they stay fast at
+millions of relations, and return edge ids; :class:`~exograph.kg.KnowledgeGraph` then reads the
+few relations on the answer (context, evidence) from the store.
+
+Paths are searched level by level (1 hop, then 2, ...) after one breadth-first search backwards
+from the target has measured how far every node is from it: the forward search never steps onto
+a node that cannot reach the target in the hops left, so it explores only what can become a path.
+Within the hop limit, fewer hops rank first, then paths walked only forwards, then paths that stay
+within one cancer, then better-evidenced ones, then by the entities' IRIs. Without ``all_paths``
+the search stops after the first level that yields ``limit`` paths: nothing longer can outrank them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.errors import NoPathError
-from exograph.graph import Edge, Projection
+from exograph.model import Relation
 
-#: at most this many paths are enumerated, even with ``all_paths``
+if TYPE_CHECKING:
+    from exograph.index import EdgeArrays, Index
+
+#: at most this many paths are returned with ``all_paths`` (a truncated answer says so)
 PATH_CAP = 1000
+#: at most this many candidate paths are enumerated in one search
+SEARCH_BUDGET = 200_000
 
 
 @dataclass(frozen=True)
 class Hop:
-    """One step of a path: the edge, walked forward (subject to object) or backward."""
+    """One step of a path: the relation, walked forward (subject to object) or backward."""
 
-    edge: Edge
+    edge: Relation
     forward: bool = True
 
 
@@ -45,120 +58,236 @@ class Path:
         return (len(self.hops), backward, len(cancers), -self.evidence_count, self.nodes)
 
 
-def keep_edges(edges: Iterable[Edge], *, cancer: str | None = None, predicates: Iterable[str] | None = None) -> list[Edge]:
-    """Edges that hold in ``cancer`` (or state no cancer) and use one of ``predicates`` (IRIs)."""
-    wanted = set(predicates) if predicates is not None else None
-    return [e for e in edges if (cancer is None or e.context.cancer in (None, cancer)) and (wanted is None or e.predicate in wanted)]
+class Paths(list[Path]):
+    """Ranked paths; ``truncated`` when more paths exist than were returned (the cap was hit)."""
+
+    truncated: bool = False
 
 
-def find_paths(
-    projection: Projection,
-    source: str,
-    target: str,
+@dataclass(frozen=True)
+class IdPath:
+    """A path over the index: node ids and, per hop, (edge id, forward)."""
+
+    nodes: tuple[int, ...]
+    hops: tuple[tuple[int, bool], ...]
+
+
+@dataclass
+class Search:
+    """The outcome of :func:`search_paths`: id paths, best first, and whether the answer was cut short."""
+
+    paths: list[IdPath] = field(default_factory=list)
+    truncated: bool = False
+
+
+def search_paths(
+    index: Index,
+    source: int,
+    target: int,
     *,
     max_hops: int = 4,
-    cancer: str | None = None,
+    cancer: int | None = None,
     all_paths: bool = False,
     limit: int = 5,
     undirected: bool = False,
-) -> list[Path]:
-    """Ranked paths from ``source`` to ``target`` of at most ``max_hops`` hops.
-
-    Parameters
-    ----------
-    max_hops: the longest path considered.
-    cancer: an entity IRI; edges stated for another cancer are not walked.
-    all_paths: every path up to ``max_hops`` (at most PATH_CAP) instead of the best ``limit``.
-    undirected: also walk edges from object to subject.
-
-    Raises
-    ------
-    NoPathError: when no path of at most ``max_hops`` joins the two.
-    """
-    import networkx as nx
-
+    cap: int = PATH_CAP,
+    budget: int = SEARCH_BUDGET,
+) -> Search:
+    """Ranked id paths from ``source`` to ``target`` of at most ``max_hops`` hops (see the module)."""
     if max_hops < 1:
         raise ValueError("max_hops must be at least 1")
-    best: dict[tuple[str, str], Hop] = {}
-    for e in keep_edges(projection.edges, cancer=cancer):
-        _offer(best, (e.subject, e.object), Hop(e, True))
-        if undirected:
-            _offer(best, (e.object, e.subject), Hop(e, False))
-    g = nx.DiGraph()
-    g.add_nodes_from([source, target])
-    g.add_edges_from(best)
-    found: list[Path] = []
-    try:
-        for nodes in islice(nx.shortest_simple_paths(g, source, target), PATH_CAP):
-            if len(nodes) - 1 > max_hops:
-                break
-            found.append(Path(tuple(nodes), tuple(best[(a, b)] for a, b in zip(nodes, nodes[1:], strict=False))))
-    except nx.NetworkXNoPath:
-        pass
-    if not found or source == target:
-        where = f" in {projection.label(cancer)}" if cancer else ""
-        raise NoPathError(
-            f"no path from '{projection.label(source)}' to '{projection.label(target)}' within {max_hops} hops{where}; "
-            "try a larger --max-hops, --undirected, or no --cancer"
-        )
-    found.sort(key=lambda p: p.rank_key)
-    return found if all_paths else found[:limit]
+    a = index.arrays
+    wanted = cap if all_paths else limit
+    result = Search()
+    if source == target:
+        return result
+    distance = _distances_to(a, target, max_hops, cancer, undirected)
+    if source not in distance:
+        return result
+    steps: dict[int, list[tuple[int, int, bool]]] = {}
+    found: list[IdPath] = []
+    explored = 0
+    for length in range(distance[source], max_hops + 1):
+        level: list[IdPath] = []
+        stack: list[tuple[int, int]] = [(source, 0)]  # (node, index of the next step to try)
+        nodes = [source]
+        hops: list[tuple[int, bool]] = []
+        on_path = {source}
+        while stack:
+            node, i = stack[-1]
+            options = steps.get(node)
+            if options is None:
+                options = steps[node] = _steps(a, node, cancer, undirected)
+            if i >= len(options):
+                stack.pop()
+                if hops:
+                    hops.pop()
+                    on_path.discard(nodes.pop())
+                continue
+            stack[-1] = (node, i + 1)
+            nxt, edge, forward = options[i]
+            left = length - len(hops) - 1
+            if nxt in on_path or distance.get(nxt, max_hops + 1) > left:
+                continue
+            if nxt == target:
+                if left == 0:
+                    level.append(IdPath((*nodes, nxt), (*hops, (edge, forward))))
+                    explored += 1
+                    if explored >= budget:
+                        break
+                continue
+            if left == 0:
+                continue
+            nodes.append(nxt)
+            hops.append((edge, forward))
+            on_path.add(nxt)
+            stack.append((nxt, 0))
+        found.extend(level)
+        if explored >= budget:
+            result.truncated = True
+            break
+        if not all_paths and len(found) >= limit:
+            break
+    found.sort(key=lambda p: _rank(index, a, p))
+    result.truncated = result.truncated or len(found) > wanted
+    result.paths = found[:wanted]
+    return result
 
 
-def _offer(best: dict[tuple[str, str], Hop], pair: tuple[str, str], hop: Hop) -> None:
-    """Keep the better-supported of two parallel edges for one step."""
-    seen = best.get(pair)
-    if seen is None or (len(hop.edge.evidences), hop.forward, hop.edge.key) > (len(seen.edge.evidences), seen.forward, seen.edge.key):
-        best[pair] = hop
+def _rank(index: Index, a: EdgeArrays, path: IdPath) -> tuple[int, int, int, int, tuple[str, ...]]:
+    backward = sum(not forward for _, forward in path.hops)
+    cancers = {a.cancer[e] for e, _ in path.hops if a.cancer[e] >= 0}
+    evidence = sum(a.evidence[e] for e, _ in path.hops)
+    return (len(path.hops), backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+
+
+def _allowed(a: EdgeArrays, edge: int, cancer: int | None) -> bool:
+    return cancer is None or a.cancer[edge] < 0 or a.cancer[edge] == cancer
+
+
+def _steps(a: EdgeArrays, node: int, cancer: int | None, undirected: bool) -> list[tuple[int, int, bool]]:
+    """(next node, edge, forward) from ``node``: per next node, the best-supported edge (most
+    evidence, then forward, then the greater key, as in the ranking of parallel relations)."""
+    best: dict[int, tuple[int, bool, int]] = {}
+    for i in range(a.out_start[node], a.out_start[node + 1]):
+        edge = a.out_edges[i]
+        other = a.object[edge]
+        if other != node and _allowed(a, edge, cancer):
+            _offer(best, other, (a.evidence[edge], True, edge))
+    if undirected:
+        for i in range(a.in_start[node], a.in_start[node + 1]):
+            edge = a.in_edges[i]
+            other = a.subject[edge]
+            if other != node and _allowed(a, edge, cancer):
+                _offer(best, other, (a.evidence[edge], False, edge))
+    return [(other, edge, forward) for other, (_, forward, edge) in sorted(best.items())]
+
+
+def _offer(best: dict[int, tuple[int, bool, int]], other: int, candidate: tuple[int, bool, int]) -> None:
+    seen = best.get(other)
+    if seen is None or candidate > seen:
+        best[other] = candidate
+
+
+def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: int | None, undirected: bool) -> dict[int, int]:
+    """How many hops every node within ``max_hops`` needs to reach ``target`` (a backward BFS)."""
+    distance = {target: 0}
+    frontier = [target]
+    for d in range(1, max_hops + 1):
+        nxt = []
+        for node in frontier:
+            for i in range(a.in_start[node], a.in_start[node + 1]):
+                edge = a.in_edges[i]
+                other = a.subject[edge]
+                if other not in distance and _allowed(a, edge, cancer):
+                    distance[other] = d
+                    nxt.append(other)
+            if undirected:
+                for i in range(a.out_start[node], a.out_start[node + 1]):
+                    edge = a.out_edges[i]
+                    other = a.object[edge]
+                    if other not in distance and _allowed(a, edge, cancer):
+                        distance[other] = d
+                        nxt.append(other)
+        frontier = nxt
+        if not frontier:
+            break
+    return distance
+
+
+def no_path(index: Index, source: str, target: str, max_hops: int, cancer: str | None) -> NoPathError:
+    where = f" in {index.label(cancer)}" if cancer else ""
+    return NoPathError(
+        f"no path from '{index.label(source)}' to '{index.label(target)}' within {max_hops} hops{where}; try a larger --max-hops, --undirected, or no --cancer"
+    )
+
+
+# --------------------------------------------------------------------------- neighbourhoods
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The entities within ``depth`` hops of a centre and the edges between them."""
+    """The entities within ``depth`` hops of a centre and the relations between them.
+
+    ``distances`` and ``edges`` hold one page (at most ``limit`` of each, nearest and in key
+    order); ``total_neighbours`` and ``total_edges`` count them all.
+    """
 
     centre: str
     distances: dict[str, int]
-    edges: tuple[Edge, ...]
+    edges: tuple[Relation, ...]
+    total_neighbours: int = 0
+    total_edges: int = 0
 
 
-def neighbourhood(
-    projection: Projection,
-    centre: str,
+@dataclass(frozen=True)
+class IdNeighbourhood:
+    distances: dict[int, int]  #: node id -> hops from the centre (the centre included, at 0)
+    edges: list[int]  #: edge ids, sorted
+
+
+def search_neighbourhood(
+    index: Index,
+    centre: int,
     *,
     depth: int = 1,
-    cancer: str | None = None,
-    predicates: Iterable[str] | None = None,
-) -> Neighbourhood:
-    """Entities joined to ``centre`` by at most ``depth`` edges, in either direction."""
+    cancer: int | None = None,
+    predicates: Iterable[int] | None = None,
+) -> IdNeighbourhood:
+    """Nodes joined to ``centre`` by at most ``depth`` relations (either direction), and the
+    relations touching every node nearer than ``depth``."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
-    edges = keep_edges(projection.edges, cancer=cancer, predicates=predicates)
-    touching: dict[str, list[Edge]] = {}
-    for e in edges:
-        touching.setdefault(e.subject, []).append(e)
-        touching.setdefault(e.object, []).append(e)
+    a = index.arrays
+    wanted = set(predicates) if predicates is not None else None
     distances = {centre: 0}
     frontier = [centre]
-    used: dict[str, Edge] = {}
+    used: set[int] = set()
     for d in range(1, depth + 1):
         nxt = []
         for node in frontier:
-            for e in touching.get(node, ()):
-                used[e.key] = e
-                other = e.object if e.subject == node else e.subject
-                if other not in distances:
-                    distances[other] = d
-                    nxt.append(other)
+            for start, edges, ends in ((a.out_start, a.out_edges, a.object), (a.in_start, a.in_edges, a.subject)):
+                for i in range(start[node], start[node + 1]):
+                    edge = edges[i]
+                    if not _allowed(a, edge, cancer) or (wanted is not None and a.predicate[edge] not in wanted):
+                        continue
+                    used.add(edge)
+                    other = ends[edge]
+                    if other not in distances:
+                        distances[other] = d
+                        nxt.append(other)
         frontier = nxt
-    return Neighbourhood(centre, distances, tuple(sorted(used.values(), key=lambda e: e.key)))
+    return IdNeighbourhood(distances, sorted(used))
 
 
-def predicate_iri(name: str) -> str | None:
+def predicate_iri(name: str, labels: dict[str, str] | None = None) -> str | None:
     """The IRI of a relation predicate given as local name, label, CURIE or IRI; None if unknown."""
+    from exograph import ontology
+
     wanted = name.strip()
     for local in vocab.PREDICATES:
         iri = vocab.EXO + local
-        label = Edge("", "", iri, "").predicate_label
+        label = (labels or {}).get(iri) or ontology.label(iri)
         if wanted in (local, iri, f"exo:{local}") or wanted.lower() in (local.lower(), label.lower()):
             return iri
     return None

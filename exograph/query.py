@@ -1,11 +1,13 @@
-"""SPARQL: safety checks, execution against a store, named queries and result formats.
+"""SPARQL: named queries, execution with a time limit, and the result formats.
 
-Queries are read-only: updates are refused, and so is anything that would make the process fetch
-a URL (SERVICE, FROM / FROM NAMED, which rdflib dereferences). A server that holds named graphs
-locally may let FROM / FROM NAMED (and the protocol's default-graph-uri / named-graph-uri) name
-those graphs, and no others: :func:`prepare_query` checks them and :func:`evaluate` runs the query
-on a dataset the caller assembles, so rdflib never loads a graph itself. The standard exograph
-prefixes are declared for every query. Named queries ship as ``.rq`` files in ``exograph/queries/``.
+Every store checks a query before its engine sees it (:func:`exograph.sparql.analyse`): updates
+and SERVICE are refused, and FROM / FROM NAMED may name only graphs the store holds. The standard
+exograph prefixes are declared for every query. Named queries ship as ``.rq`` files in
+``exograph/queries/``.
+
+A query given a time limit runs in a forked child process that shares the loaded store, sends its
+answer back as W3C JSON through a pipe, and is killed when it runs too long: Oxigraph, like rdflib,
+cannot be interrupted inside the process.
 """
 
 from __future__ import annotations
@@ -13,20 +15,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Collection, Iterable
+import os
+import select
+import signal
+import time
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape, quoteattr
 
 from exograph import vocab
-from exograph.errors import QueryError, QueryRefusedError
+from exograph.errors import QueryError, QueryTimeoutError
+from exograph.store import QueryResult, one_line
+from exograph.terms import BNode, Literal, Term, Triple, n_triples, term_from_json, term_json
 
 if TYPE_CHECKING:
-    from rdflib import Dataset, Graph
-    from rdflib.plugins.sparql.sparql import Query
-    from rdflib.query import Result
-
     from exograph.store import Store
 
 
@@ -66,200 +70,198 @@ def query_text(arg: str) -> str:
 
 
 def with_prefixes(sparql: str) -> str:
-    """``sparql`` with the standard exograph PREFIX declarations it does not declare itself."""
+    """``sparql`` with the standard exograph PREFIX declarations it does not declare itself
+    (for engines that take no default prefixes, such as rdflib)."""
     lowered = sparql.lower()
     missing = [p for p in vocab.PREFIXES if f"prefix {p}:" not in lowered]
     return "".join(f"PREFIX {p}: <{vocab.PREFIXES[p]}>\n" for p in missing) + sparql
 
 
-def check_query(sparql: str, *, graphs: Collection[str] | None = None) -> str:
-    """Parse ``sparql`` and refuse updates and anything that fetches a URL; returns the query form.
+def run_query(store: Store, sparql: str, *, timeout: float | None = None) -> QueryResult:
+    """Check and run ``sparql`` on ``store``; with ``timeout``, in a child process killed after
+    that many seconds (:class:`QueryTimeoutError`)."""
+    if timeout is None:
+        result = store.query(sparql)
+        result.rows  # noqa: B018 - read now, so that failures surface here
+        return result
+    return _run_in_child(store, sparql, timeout)
 
-    FROM / FROM NAMED are refused outright unless ``graphs`` (the IRIs of graphs held locally) is
-    given; :func:`prepare_query` then checks that they name only those graphs.
-    """
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    try:
-        parsed = parseQuery(sparql)
-    except Exception as exc:
+def _run_in_child(store: Store, sparql: str, timeout: float) -> QueryResult:
+    from exograph.sparql import analyse
+
+    analyse(sparql)  # refusals and lexical errors are answered at once, without a fork
+    from exograph.process import die_with_parent
+
+    reopen = getattr(store, "reopened", None)
+    read_fd, write_fd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: run the query, write the answer, exit without cleanup
+        code = 0
         try:
-            parseUpdate(sparql)
-        except Exception:
-            raise QueryError(f"malformed SPARQL: {_one_line(exc)}; check the query near that position") from None
-        raise QueryRefusedError("SPARQL updates are not allowed: exograph queries are read-only") from None
-    form = parsed[1].name  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
-    for name in _node_names(parsed):
-        if name == "ServiceGraphPattern":
-            raise QueryRefusedError("SERVICE is not allowed: exograph never fetches a URL a query names")
-    if graphs is None and _has_dataset_clause(parsed[1]):
-        raise QueryRefusedError("FROM / FROM NAMED is not allowed: exograph never fetches a URL a query names; query the loaded graph")
-    return form
-
-
-def check_graphs(iris: Iterable[str], graphs: Collection[str], where: str) -> None:
-    """Refuse any of ``iris`` (named by ``where``: FROM, default-graph-uri...) that is not held locally."""
-    for iri in iris:
-        if iri not in graphs:
-            held = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
-            raise QueryRefusedError(f"{where} <{iri}> is not a graph this server holds (it holds: {held}); exograph never fetches a URL a query names")
-
-
-@dataclass(frozen=True)
-class PreparedQuery:
-    """A checked, translated query, and the dataset its FROM / FROM NAMED clauses ask for."""
-
-    form: str  #: SelectQuery, AskQuery, ConstructQuery or DescribeQuery
-    query: Query  #: translated, with its dataset clause removed (see :func:`evaluate`)
-    default_graphs: tuple[str, ...]  #: FROM
-    named_graphs: tuple[str, ...]  #: FROM NAMED
-
-    @property
-    def names_dataset(self) -> bool:
-        return bool(self.default_graphs or self.named_graphs)
-
-
-def prepare_query(sparql: str, *, graphs: Collection[str] = (), base: str | None = None) -> PreparedQuery:
-    """Check ``sparql`` (see :func:`check_query`), declare the exograph prefixes and translate it;
-    FROM / FROM NAMED may name only ``graphs``. Relative IRIs resolve against ``base``."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    form = check_query(sparql, graphs=graphs or None)  # before the prefixes, so error positions match the user's text
+            die_with_parent(parent)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)  # a backstop: ends the child even inside the engine
+            signal.setitimer(signal.ITIMER_REAL, timeout + max(1.0, timeout / 2))
+            os.close(read_fd)
+            mine = reopen() if callable(reopen) else store
+            try:
+                payload: dict[str, Any] = {"result": result_payload(run_query(mine, sparql))}
+            except QueryError as exc:
+                payload = {"error": str(exc), "kind": type(exc).__name__}
+            data = json.dumps(payload).encode("utf-8")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_fd, view) :]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
     try:
-        query = translateQuery(parseQuery(with_prefixes(sparql)), base=base)
-    except Exception as exc:  # an undeclared prefix, a variable bound twice...
-        raise QueryError(f"malformed SPARQL: {_one_line(exc)}") from None
-    clauses = query.algebra.datasetClause or []
-    default = tuple(str(c.default) for c in clauses if c.default is not None)
-    named = tuple(str(c.named) for c in clauses if c.named is not None)
-    check_graphs(default, graphs, "FROM")
-    check_graphs(named, graphs, "FROM NAMED")
-    # rdflib would load (fetch) the graphs of a dataset clause itself: the caller assembles them
-    query.algebra["datasetClause"] = None
-    return PreparedQuery(form, query, default, named)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise QueryTimeoutError(
+                    f"the query ran longer than {timeout:g} s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout"
+                )
+            ready, _, _ = select.select([read_fd], [], [], left)
+            if ready:
+                chunk = os.read(read_fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        _end(pid)
+    if not chunks:
+        raise QueryError("the query failed: its process ended without an answer (out of memory?)")
+    payload = json.loads(b"".join(chunks))
+    if "error" in payload:
+        from exograph import errors
+
+        kind = getattr(errors, payload.get("kind", ""), QueryError)
+        raise (kind if isinstance(kind, type) and issubclass(kind, QueryError) else QueryError)(payload["error"])
+    return result_from_payload(payload["result"])
 
 
-def evaluate(prepared: PreparedQuery, default_graph: Graph, dataset: Dataset) -> Result:
-    """Run a prepared query: ``default_graph`` is the default graph, ``dataset``'s graphs the named ones."""
-    from rdflib.plugins.sparql.evaluate import evalPart
-    from rdflib.plugins.sparql.processor import SPARQLResult
-    from rdflib.plugins.sparql.sparql import QueryContext
-
-    context = QueryContext(dataset, initBindings={})
-    # rdflib would make the union of all graphs the default graph; SPARQL says it is its own graph
-    context.graph = default_graph
-    context.prologue = prepared.query.prologue
+def _end(pid: int) -> None:
     try:
-        return SPARQLResult(evalPart(context, prepared.query.algebra))
-    except (QueryError, MemoryError):  # the caller knows the memory limit it set
-        raise
-    except Exception as exc:
-        raise QueryError(f"query failed: {_one_line(exc)}") from None
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
-def run_query(store: Store, sparql: str) -> Result:
-    """Check and run ``sparql`` against ``store``."""
-    check_query(sparql)  # before the prefixes are added, so error positions match the user's text
-    full = with_prefixes(sparql)
-    try:
-        return store.query(full)
-    except QueryError:
-        raise
-    except Exception as exc:
-        raise QueryError(f"query failed: {_one_line(exc)}") from None
+def result_payload(result: QueryResult) -> dict[str, Any]:
+    """A result as JSON data: W3C JSON for tables, a list of triples of W3C terms for graphs."""
+    if result.is_graph:
+        return {"form": result.form, "triples": [[term_json(t) for t in triple] for triple in result.triples]}
+    return result.to_json()
 
 
-def _node_names(node: Any) -> list[str]:
-    names = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        name = getattr(item, "name", None)
-        if isinstance(name, str):
-            names.append(name)
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
-            stack.extend(list(item))
-    return names
-
-
-def _has_dataset_clause(query: Any) -> bool:
-    # CompValue.get() echoes the key back when it is absent, so test membership
-    return "datasetClause" in query and bool(query["datasetClause"])
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:300] or type(exc).__name__
+def result_from_payload(data: dict[str, Any]) -> QueryResult:
+    if "triples" in data:
+        triples: list[Triple] = [tuple(term_from_json(t) for t in triple) for triple in data["triples"]]  # type: ignore[misc]
+        return QueryResult(data["form"], triples=triples)
+    return QueryResult.from_json(data)
 
 
 # --------------------------------------------------------------------------- output
 
 
-def result_json(result: Result) -> dict[str, Any]:
+def result_json(result: QueryResult) -> dict[str, Any]:
     """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format."""
-    if result.type == "ASK":
-        return {"head": {}, "boolean": bool(result.askAnswer)}
-    variables = [str(v) for v in result.vars or []]
-    bindings = []
-    for row in result:
-        binding = {}
-        for var in variables:
-            value = row[var]  # type: ignore[index,call-overload]
-            if value is not None:
-                binding[var] = _term_json(value)
-        bindings.append(binding)
-    return {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return result.to_json()
 
 
-def _term_json(term: Any) -> dict[str, str]:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype:
-            out["datatype"] = str(term.datatype)
-        return out
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    return {"type": "uri", "value": str(term)}
-
-
-def format_result(result: Result, fmt: str) -> str:
+def format_result(result: QueryResult, fmt: str) -> str:
     """Render a result: ``table`` (readable), ``json`` (W3C; JSON-LD for graphs) or ``csv``."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        graph = result.graph
-        assert graph is not None
+    if result.is_graph:
         if fmt == "json":
-            return graph.serialize(format="json-ld", indent=2)
+            from exograph.io.jsonld import jsonld_text
+
+            return jsonld_text(result.triples)
         from exograph.io.turtle import turtle_text
 
-        return turtle_text(graph)
+        return turtle_text(result.triples)
     if fmt == "json":
-        return json.dumps(result_json(result), indent=2, ensure_ascii=False)
-    data = result_json(result)
-    if result.type == "ASK":
-        return "true" if data["boolean"] else "false"
-    variables = data["head"]["vars"]
-    rows = [[_cell(b.get(v), fmt) for v in variables] for b in data["results"]["bindings"]]
+        return json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+    if result.form == "ASK":
+        return "true" if result.boolean else "false"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(variables)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
-    return _table(variables, rows)
+        return csv_text(result).rstrip("\n")
+    rows = [["" if t is None else _cell(t) for t in row] for row in result.rows]
+    return _table(list(result.variables), rows)
 
 
-def _cell(term: dict[str, str] | None, fmt: str) -> str:
-    if term is None:
-        return ""
-    if term["type"] == "uri" and fmt == "table":
-        return vocab.shorten(term["value"])
-    return term["value"]
+def csv_text(result: QueryResult, *, newline: str = "\n") -> str:
+    """SPARQL 1.1 CSV: a header of variables, one line per row, terms as plain strings (the
+    standard ends lines with CRLF: ``newline="\\r\\n"``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=newline)
+    writer.writerow(result.variables)
+    for row in result.iter_rows():
+        writer.writerow(["" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row])
+    return buffer.getvalue()
+
+
+def tsv_text(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV: a header of ?variables, one line per row, terms in Turtle syntax."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.iter_rows():
+        lines.append("\t".join("" if t is None else n_triples(t) for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def xml_text(result: QueryResult) -> str:
+    """The SPARQL Query Results XML Format; a value XML 1.0 cannot carry is a QueryError."""
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n']
+    out += [f"<variable name={quoteattr(v)}/>\n" for v in result.variables]
+    out.append("</head>\n")
+    if result.form == "ASK":
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+        return "".join(out)
+    out.append("<results>\n")
+    for row in result.iter_rows():
+        out.append("<result>")
+        for variable, term in zip(result.variables, row, strict=True):
+            if term is not None:
+                out.append(f"<binding name={quoteattr(variable)}>{_xml_term(term)}</binding>")
+        out.append("</result>\n")
+    out.append("</results>\n</sparql>\n")
+    return "".join(out)
+
+
+def _xml_term(term: Term) -> str:
+    text = _xml_safe(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(text)}</literal>"
+        if term.datatype != vocab.XSD + "string":
+            return f"<literal datatype={quoteattr(term.datatype)}>{escape(text)}</literal>"
+        return f"<literal>{escape(text)}</literal>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(text)}</bnode>"
+    return f"<uri>{escape(text)}</uri>"
+
+
+def _xml_safe(text: str) -> str:
+    for c in text:
+        code = ord(c)
+        if (code < 0x20 and c not in "\t\n\r") or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"the result holds the character U+{code:04X}, which XML cannot carry; ask for JSON (application/sparql-results+json) instead")
+    return text
+
+
+def _cell(term: Term) -> str:
+    if isinstance(term, Literal):
+        return term.value
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return vocab.shorten(str(term))
 
 
 def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
@@ -270,3 +272,18 @@ def _table(header: list[str], rows: list[list[str]], width: int = 60) -> str:
     out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in clipped]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+__all__ = [
+    "NamedQuery",
+    "QueryResult",
+    "csv_text",
+    "format_result",
+    "named_queries",
+    "one_line",
+    "query_text",
+    "run_query",
+    "tsv_text",
+    "with_prefixes",
+    "xml_text",
+]

@@ -7,16 +7,18 @@ names, and on a miss suggests the nearest names (rapidfuzz).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.errors import UnknownEntityError
 from exograph.model import Entity
 
+if TYPE_CHECKING:
+    from exograph.index import Index
+
 #: scores of the kinds of match, best first
-EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY = 1.0, 0.95, 0.9, 0.75
+EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE = 1.0, 0.95, 0.9, 0.75
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
 _MIRNA = re.compile(r"^(?:[a-z]{3}-)?(?:micro\s*rna|mircrorna|mirna|mir)[\s_-]*(?=[0-9])")
@@ -56,69 +58,71 @@ def family(key: str) -> str | None:
     return match.group(1) if match else None
 
 
-class NameIndex:
-    """Every label and synonym of every entity, by exact and normalised form."""
+def name_keys(entity: Entity) -> list[tuple[int, str, float]]:
+    """The (kind, key, score) of every name of ``entity``, as the index keeps them: its label and
+    curated id (exact), its synonyms (exact), their normalised keys and their microRNA family."""
+    from exograph.index import EXACT, FAMILY, NORMAL
 
-    def __init__(self, entities: Iterable[Entity]) -> None:
-        self.entities: dict[str, Entity] = {}
-        self._exact: dict[str, dict[str, float]] = defaultdict(dict)
-        self._normal: dict[str, set[str]] = defaultdict(set)
-        self._family: dict[str, set[str]] = defaultdict(set)
-        for entity in entities:
-            self.entities[entity.id] = entity
-            self._add(entity.label, entity.id, EXACT_LABEL)
-            self._add(vocab.local_name(entity.id), entity.id, EXACT_LABEL)
-            for synonym in entity.synonyms:
-                self._add(synonym, entity.id, EXACT_SYNONYM)
-
-    def _add(self, name: str, iri: str, score: float) -> None:
-        exact = self._exact[name.strip().lower()]
-        exact[iri] = max(exact.get(iri, 0.0), score)
+    keys: list[tuple[int, str, float]] = []
+    names = [(entity.label, EXACT_LABEL), (vocab.local_name(entity.id), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in entity.synonyms]
+    for name, score in names:
+        keys.append((EXACT, name.strip().lower(), score))
         key = normalise(name)
         if key:
-            self._normal[key].add(iri)
+            keys.append((NORMAL, key, NORMALISED))
             base = family(key)
             if base:
-                self._family[base].add(iri)
+                keys.append((FAMILY, base, FAMILY_SCORE))
+    return keys
 
-    def resolve(self, name: str, limit: int = 10) -> list[Match]:
-        """Entities ``name`` may mean, best first; an empty list when nothing matches."""
-        scores: dict[str, float] = {}
-        if name in self.entities:  # a full IRI
-            scores[name] = EXACT_LABEL
-        for iri, score in self._exact.get(name.strip().lower(), {}).items():
-            scores[iri] = max(scores.get(iri, 0.0), score)
-        key = normalise(name)
-        for iri in self._normal.get(key, ()):
-            scores.setdefault(iri, NORMALISED)
-        for related in self._family.get(key, set()) | self._normal.get(family(key) or "", set()):
-            scores.setdefault(related, FAMILY)
-        matches = [Match(iri, self.entities[iri].label, self.entities[iri].type, score) for iri, score in scores.items()]
-        matches.sort(key=lambda m: (-m.score, m.label.lower(), m.id))
-        return matches[:limit]
 
-    def best(self, name: str) -> Entity:
-        """The one entity ``name`` means; :class:`UnknownEntityError` with suggestions if none."""
-        matches = [m for m in self.resolve(name) if m.score >= NORMALISED]
-        if not matches:
-            raise UnknownEntityError(name, self.suggest(name))
-        return self.entities[matches[0].id]
+def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
+    """Entities ``name`` may mean, best first; an empty list when nothing matches."""
+    from exograph.index import EXACT, FAMILY, NORMAL
 
-    def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """The labels nearest to ``name``, for a did-you-mean message."""
-        from rapidfuzz import fuzz, process
+    scores: dict[int, float] = {}
+    direct = index.node_id(name)
+    if direct is not None:  # a full IRI
+        scores[direct] = EXACT_LABEL
+    for node, score in index.lookup(EXACT, name.strip().lower()):
+        scores[node] = max(scores.get(node, 0.0), score)
+    key = normalise(name)
+    for node, _ in index.lookup(NORMAL, key):
+        scores.setdefault(node, NORMALISED)
+    base = family(key)
+    related = index.lookup(FAMILY, key) + (index.lookup(NORMAL, base) if base else [])
+    for node, _ in related:
+        scores.setdefault(node, FAMILY_SCORE)
+    index.preload(scores)
+    matches = [Match(index.iri(n), index.entity_of(n).label, index.entity_of(n).type, score) for n, score in scores.items()]
+    matches.sort(key=lambda m: (-m.score, m.label.lower(), m.id))
+    return matches[:limit]
 
-        family_hits = self.resolve(name)
-        if family_hits:
-            return [m.label for m in family_hits[:limit]]
-        choices: dict[str, str] = {}
-        for text, iris in self._exact.items():
-            for iri in iris:
-                choices.setdefault(text, self.entities[iri].label)
-        found = process.extract(name.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
-        labels: list[str] = []
-        for text, _, _ in found:
-            label = choices[text]
-            if label not in labels:
-                labels.append(label)
-        return labels[:limit]
+
+def best(index: Index, name: str) -> Entity:
+    """The one entity ``name`` means; :class:`UnknownEntityError` with suggestions if none."""
+    matches = [m for m in resolve(index, name) if m.score >= NORMALISED]
+    if not matches:
+        raise UnknownEntityError(name, suggest(index, name))
+    found = index.entity(matches[0].id)
+    assert found is not None
+    return found
+
+
+def suggest(index: Index, name: str, limit: int = 3) -> list[str]:
+    """The labels nearest to ``name``, for a did-you-mean message."""
+    from rapidfuzz import fuzz, process
+
+    family_hits = resolve(index, name)
+    if family_hits:
+        return [m.label for m in family_hits[:limit]]
+    choices: dict[str, int] = {}
+    for text, node in index.exact_names():
+        choices.setdefault(text, node)
+    found = process.extract(name.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
+    labels: list[str] = []
+    for text, _, _ in found:
+        label = index.entity_of(choices[text]).label
+        if label not in labels:
+            labels.append(label)
+    return labels[:limit]

@@ -13,34 +13,37 @@ Scripts depend on these shapes; add keys, never rename or remove them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from exograph.graph import Edge, Projection
-from exograph.model import Entity
+from exograph import vocab
+from exograph.model import Entity, Relation
 from exograph.paths import Neighbourhood, Path
 from exograph.resolve import Match
+
+if TYPE_CHECKING:
+    from exograph.index import Index
 
 
 def resolve_json(query: str, matches: list[Match]) -> dict[str, Any]:
     return {"query": query, "matches": [m.as_dict() for m in matches]}
 
 
-def edge_json(projection: Projection, edge: Edge, forward: bool = True) -> dict[str, Any]:
+def edge_json(index: Index, edge: Relation, forward: bool = True) -> dict[str, Any]:
     """One relation with its context (entities as E objects) and evidence."""
     context: dict[str, Any] = {}
+    kinds = {spec.name: spec for spec in vocab.CONTEXT}
     for name, value in edge.context.as_dict().items():
-        if name in ("cancer", "donor", "recipient"):
-            context[name] = projection.describe(str(value))
-        elif name == "biofluid":
-            context[name] = [projection.describe(v) for v in value]
+        spec = kinds[name]
+        if spec.kind == "entity":
+            context[name] = [index.describe(v) for v in value] if spec.many else index.describe(value)
         else:
             context[name] = value
     return {
         "statement": edge.key,
-        "subject": projection.describe(edge.subject),
+        "subject": index.describe(edge.subject),
         "predicate": edge.predicate,
         "label": edge.predicate_label,
-        "object": projection.describe(edge.object),
+        "object": index.describe(edge.object),
         "forward": forward,
         "context": context,
         "refs": edge.refs,
@@ -60,38 +63,41 @@ def edge_json(projection: Projection, edge: Edge, forward: bool = True) -> dict[
     }
 
 
-def paths_json(projection: Projection, paths: list[Path]) -> dict[str, Any]:
+def paths_json(index: Index, paths: list[Path]) -> dict[str, Any]:
     """Ranked paths (never empty: no path is a NoPathError); source and target are their ends."""
     return {
-        "source": projection.describe(paths[0].nodes[0]),
-        "target": projection.describe(paths[0].nodes[-1]),
+        "source": index.describe(paths[0].nodes[0]),
+        "target": index.describe(paths[0].nodes[-1]),
         "paths": [
             {
-                "nodes": [projection.describe(n) for n in p.nodes],
-                "edges": [edge_json(projection, h.edge, h.forward) for h in p.hops],
+                "nodes": [index.describe(n) for n in p.nodes],
+                "edges": [edge_json(index, h.edge, h.forward) for h in p.hops],
             }
             for p in paths
         ],
     }
 
 
-def neighbors_json(projection: Projection, hood: Neighbourhood, depth: int) -> dict[str, Any]:
-    others = sorted((d, projection.label(n).lower(), n) for n, d in hood.distances.items() if n != hood.centre)
+def neighbors_json(index: Index, hood: Neighbourhood, depth: int) -> dict[str, Any]:
+    """The neighbourhood (one page of it); ``total_neighbors`` and ``total_edges`` count them all."""
+    others = sorted((d, index.label(n).lower(), n) for n, d in hood.distances.items() if n != hood.centre)
     return {
-        "entity": projection.describe(hood.centre),
+        "entity": index.describe(hood.centre),
         "depth": depth,
-        "neighbors": [{**projection.describe(n), "distance": d} for d, _, n in others],
-        "edges": [edge_json(projection, e) for e in hood.edges],
+        "neighbors": [{**index.describe(n), "distance": d} for d, _, n in others],
+        "edges": [edge_json(index, e) for e in hood.edges],
+        "total_neighbors": hood.total_neighbours,
+        "total_edges": hood.total_edges,
     }
 
 
-def entity_json(projection: Projection, entity: Entity, edges: Iterable[Edge]) -> dict[str, Any]:
+def entity_json(index: Index, entity: Entity, edges: Iterable[Relation]) -> dict[str, Any]:
     """An entity with its names, cross-references and relations (as in neighbors)."""
     return {
         "entity": {
-            **projection.describe(entity.id),
+            **index.describe(entity.id),
             "synonyms": list(entity.synonyms),
             "xrefs": list(entity.xrefs),
         },
-        "relations": [edge_json(projection, e, forward=e.subject == entity.id) for e in edges],
+        "relations": [edge_json(index, e, forward=e.subject == entity.id) for e in edges],
     }

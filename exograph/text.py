@@ -85,11 +85,16 @@ def paths(data: dict[str, Any]) -> str:
 
 def neighbors(data: dict[str, Any]) -> str:
     centre = data["entity"]
-    out = [f"{centre['label']} ({centre['type']}): {len(data['neighbors'])} neighbours within {data['depth']} hop(s)"]
+    out = [f"{centre['label']} ({centre['type']}): {data.get('total_neighbors', len(data['neighbors']))} neighbours within {data['depth']} hop(s)"]
     for n in data["neighbors"]:
         out.append(f"  [{n['distance']}] {n['label']} ({n['type']})")
+    total = data.get("total_neighbors", len(data["neighbors"]))
+    if total > len(data["neighbors"]):
+        out.append(f"  ... {total - len(data['neighbors'])} more (showing {len(data['neighbors'])} of {total}; use --limit)")
     out.append("")
-    out.append(f"relations ({len(data['edges'])}):")
+    edges_total = data.get("total_edges", len(data["edges"]))
+    shown = f"{len(data['edges'])} of {edges_total}" if edges_total > len(data["edges"]) else str(len(data["edges"]))
+    out.append(f"relations ({shown}):")
     for e in data["edges"]:
         out.extend(edge(e))
     return "\n".join(out)

@@ -19,6 +19,8 @@ from exograph.model import Problem
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from exograph.store import Store
+
 
 @dataclass
 class Report:
@@ -49,16 +51,22 @@ def validate(
     curation_dir: Path | None = None,
     review_path: Path | None = None,
     shacl: bool = True,
+    store: Store | None = None,
 ) -> Report:
-    """Validate RDF files (default: the packaged graph) and, optionally, a curation directory."""
+    """Validate RDF files (default: the packaged graph), or the default graph of ``store``, and,
+    optionally, a curation directory."""
     from rdflib import Graph
 
     from exograph.io.turtle import parse_into
+    from exograph.store.rdflib import to_rdflib
 
     report = Report()
-    files = list(paths) if paths else [resources.packaged_triples()]
     g = Graph()
-    for path in files:
+    if store is not None:
+        report.checked.append(str(getattr(store, "path", None) or store))
+        for triple in store.triples():
+            g.add(tuple(to_rdflib(t) for t in triple))  # type: ignore[arg-type]
+    for path in [] if store is not None else list(paths) if paths else [resources.packaged_triples()]:
         report.checked.append(str(path))
         try:
             parse_into(g, path)

@@ -19,11 +19,15 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from exograph import vocab
 from exograph.errors import MissingDependencyError
-from exograph.graph import Edge, Projection
+from exograph.model import Relation
 from exograph.paths import Path as GraphPath
+
+if TYPE_CHECKING:
+    from exograph.index import Index
 
 #: colour and vis-network shape per entity type
 STYLE: dict[str, tuple[str, str]] = {
@@ -61,7 +65,7 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def graph_data(projection: Projection, edges: Sequence[Edge], *, highlight: Sequence[GraphPath] = ()) -> dict[str, Any]:
+def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[GraphPath] = ()) -> dict[str, Any]:
     """What ``graph.js`` draws: vis-network nodes and edges (with exograph's context, evidence and
     style), options, the legend, and the highlighted paths as labels."""
     try:
@@ -74,12 +78,12 @@ def graph_data(projection: Projection, edges: Sequence[Edge], *, highlight: Sequ
     net = Network(directed=True, cdn_resources="in_line")
     nodes = sorted({e.subject for e in edges} | {e.object for e in edges} | path_nodes)
     for iri in nodes:
-        entity = projection.entities.get(iri)
-        kind = projection.type(iri)
+        entity = index.entity(iri)
+        kind = index.type(iri)
         colour, shape = STYLE.get(kind, _DEFAULT_STYLE)
         net.add_node(
             iri,
-            label=projection.label(iri),
+            label=index.label(iri),
             color=colour,
             shape=shape,
             font={"color": "#ffffff"} if shape == "box" else {"color": "#222222"},
@@ -98,25 +102,25 @@ def graph_data(projection: Projection, edges: Sequence[Edge], *, highlight: Sequ
             label=e.predicate_label,
             color="#d62728" if on_path else "#888888",
             width=4 if on_path else 1,
-            exo_context=_context(projection, e),
+            exo_context=_context(index, e),
             exo_evidence=[{"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences],
             exo_notes=list(e.notes),
             exo_on_path=on_path,
         )
     nodes_data, edges_data, *_ = net.get_network_data()
-    legend = sorted({projection.type(n) for n in nodes})
+    legend = sorted({index.type(n) for n in nodes})
     return {
         "nodes": nodes_data,
         "edges": edges_data,
         "options": OPTIONS,
         "legend": [{"type": t, "color": STYLE.get(t, _DEFAULT_STYLE)[0], "shape": STYLE.get(t, _DEFAULT_STYLE)[1]} for t in legend],
-        "paths": [[projection.label(n) for n in p.nodes] for p in highlight],
+        "paths": [[index.label(n) for n in p.nodes] for p in highlight],
     }
 
 
 def render_html(
-    projection: Projection,
-    edges: Sequence[Edge],
+    index: Index,
+    edges: Sequence[Relation],
     *,
     highlight: Sequence[GraphPath] = (),
     title: str = "exograph",
@@ -127,7 +131,7 @@ def render_html(
     except ImportError as exc:  # pragma: no cover - a dependency
         raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install jinja2") from None
 
-    data = graph_data(projection, edges, highlight=highlight)
+    data = graph_data(index, edges, highlight=highlight)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text("graph.html"))
     return template.render(
@@ -152,16 +156,15 @@ def vis_asset(name: str) -> str:
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
-def _context(projection: Projection, e: Edge) -> list[list[str]]:
+def _context(index: Index, e: Relation) -> list[list[str]]:
     out = []
-    for name, value in e.context.as_dict().items():
-        if isinstance(value, list):
-            text = ", ".join(projection.label(v) if name == "biofluid" else str(v) for v in value)
-        elif name in ("cancer", "donor", "recipient"):
-            text = projection.label(str(value))
-        else:
-            text = str(value)
-        out.append([name.replace("_", " "), text])
+    for spec in vocab.CONTEXT:
+        value = getattr(e.context, spec.name)
+        if not value:
+            continue
+        values = list(value) if spec.many else [value]
+        text = ", ".join(index.label(v) if spec.kind == "entity" else "yes" if v is True else str(v) for v in values)
+        out.append([spec.label, text])
     return out
 
 

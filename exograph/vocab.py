@@ -5,6 +5,8 @@ This module imports nothing heavy: the CLI's fast paths read these strings witho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 BASE = "https://w3id.org/exograph/"
 EXO = BASE + "ontology#"  #: classes and properties
 ENTITY = BASE + "entity/"  #: curated entities (miRNA-21, APAF1, ...)
@@ -153,13 +155,35 @@ SECTIONS: tuple[str, ...] = (
     "7. Conclusion",
 )
 
-#: the context fields of a statement: curation column -> (ontology property, entity class)
-CONTEXT_FIELDS: dict[str, tuple[str, str]] = {
-    "cancer": ("cancerType", "CancerType"),
-    "donor": ("donorCell", "CellType"),
-    "recipient": ("recipientCell", "CellType"),
-    "biofluid": ("biofluid", "Biofluid"),
-}
+
+@dataclass(frozen=True)
+class ContextField:
+    """One field of a relation's context: how every layer (model, curation tables, Turtle, the
+    store reader, JSON, text, HTML) names, stores and checks it."""
+
+    name: str  #: the Context attribute, the curation column and the JSON key
+    rdf_property: str  #: the ontology property on the statement node (local name)
+    kind: str  #: "entity" (an entity IRI), "text" (a string from ``values``) or "flag" (a boolean)
+    many: bool = False  #: several values (sorted), or at most one
+    entity_type: str | None = None  #: the class an entity value must have
+    values: tuple[str, ...] = ()  #: the allowed strings of a text field
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("_", " ")
+
+
+#: the context of a statement, in the order of the statement digest and of every output
+CONTEXT: tuple[ContextField, ...] = (
+    ContextField("cancer", "cancerType", "entity", entity_type="CancerType"),
+    ContextField("donor", "donorCell", "entity", entity_type="CellType"),
+    ContextField("recipient", "recipientCell", "entity", entity_type="CellType"),
+    ContextField("biofluid", "biofluid", "entity", many=True, entity_type="Biofluid"),
+    ContextField("subject_state", "subjectState", "text", values=STATES),
+    ContextField("object_state", "objectState", "text", values=STATES),
+    ContextField("negated", "negated", "flag"),
+    ContextField("clinical_value", "clinicalValue", "text", many=True, values=CLINICAL_VALUES),
+)
 
 
 def exo(local: str) -> str:
@@ -177,6 +201,27 @@ def entity_iri(entity_id: str) -> str:
 def local_name(iri: str) -> str:
     """The last segment of an IRI (after '#' or '/')."""
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def entity_id(iri: str) -> str:
+    """The curated id of an entity IRI ('miRNA-21'); an IRI outside the entity namespace as it is."""
+    return iri[len(ENTITY) :] if iri.startswith(ENTITY) else iri
+
+
+def publication_iri(curie: str) -> str:
+    """The resolvable IRI of a publication CURIE: pmid:N -> PubMed, doi:X -> doi.org."""
+    prefix, _, local = curie.partition(":")
+    if prefix == "pmid":
+        return f"https://pubmed.ncbi.nlm.nih.gov/{local}/"
+    return f"https://doi.org/{local}"
+
+
+def publication_curie(iri: str) -> str:
+    """The CURIE of a publication IRI made by :func:`publication_iri`."""
+    pubmed, doi = "https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/"
+    if iri.startswith(pubmed):
+        return "pmid:" + iri[len(pubmed) :].rstrip("/")
+    return "doi:" + iri[len(doi) :] if iri.startswith(doi) else iri
 
 
 def shorten(iri: str) -> str:

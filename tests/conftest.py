@@ -21,12 +21,12 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 @pytest.fixture(scope="session")
 def kg() -> exograph.KnowledgeGraph:
-    return exograph.load(cache=False)
+    return exograph.load()
 
 
 @pytest.fixture(scope="session")
 def tiny() -> exograph.KnowledgeGraph:
-    return exograph.load([FIXTURES / "tiny.ttl"], cache=False)
+    return exograph.load([FIXTURES / "tiny.ttl"])
 
 
 @pytest.fixture(scope="session")

@@ -52,8 +52,8 @@ def drawn_pixels(page) -> int:
 
 def test_graph_is_drawn_offline(browser, kg, tmp_path):
     page, events = open_page(browser, kg.to_html(), tmp_path, "graph.html")
-    assert page.evaluate("exograph.nodes.length") == len({e.subject for e in kg.projection.edges} | {e.object for e in kg.projection.edges})
-    assert page.evaluate("exograph.edges.length") == len(kg.projection.edges)
+    assert page.evaluate("exograph.nodes.length") == len({e.subject for e in kg.relations()} | {e.object for e in kg.relations()})
+    assert page.evaluate("exograph.edges.length") == len(kg.relations())
     assert drawn_pixels(page) > 5000
     assert page.locator("#legend .legend-item").count() >= 10
     ARTIFACTS.mkdir(exist_ok=True)

@@ -165,7 +165,7 @@ def test_real_process_bad_input_one_line_no_traceback(args, code, start):
 
 def test_malformed_turtle_names_file_and_line():
     proc = subprocess.run([sys.executable, "-m", "exograph.cli", "--data", str(FIXTURES / "malformed.ttl"), "stats"], capture_output=True, text=True)
-    assert "malformed.ttl:3: malformed turtle: newline found in string literal" in proc.stderr
+    assert "malformed.ttl:3: malformed Turtle: Unexpected end of file; fix the syntax there" in proc.stderr
 
 
 def test_text_keeps_state_and_negation_visible():

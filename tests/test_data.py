@@ -15,6 +15,8 @@ from exograph.io.curation import read_curation
 from exograph.io.review import ReviewText, check_quotes
 from exograph.model import merge_relations
 from exograph.validate import validate
+from exograph.vocab import entity_id as eid
+from exograph.vocab import local_name
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +69,9 @@ def test_compilation_is_deterministic_whatever_the_row_order(curation):
 def test_turtle_round_trip(tmp_path: Path):
     original = Graph().parse(resources.packaged_triples())
     out = tmp_path / "again.ttl"
-    from exograph.io.turtle import turtle_text
+    from exograph.io.turtle import rdflib_triples, turtle_text
 
-    out.write_text(turtle_text(original), encoding="utf-8")
+    out.write_text(turtle_text(rdflib_triples(original)), encoding="utf-8")
     assert isomorphic(original, Graph().parse(out))
 
 
@@ -120,9 +122,9 @@ TABLE_I = {
 
 def test_every_cargo_of_table_i_is_a_separate_biomarker_relation(curation):
     found = {
-        (r.subject, r.object, fluid, n)
+        (eid(r.subject), eid(r.object), eid(fluid), n)
         for r in curation.relations
-        if r.predicate == "biomarkerFor"
+        if local_name(r.predicate) == "biomarkerFor"
         for ev in r.evidences
         if ev.section == "Table I"
         for fluid in r.context.biofluid
@@ -139,12 +141,12 @@ def test_every_section_of_the_review_is_curated(curation):
     body = [s for s in SECTIONS if (s[0] in "23456" or s == "Table I") and s != "4. Biological function of exosomes in cancer"]
     assert set(body) <= sections, f"sections with no relation: {sorted(set(body) - sections)}"
     assert len(curation.relations) > 300
-    cells = {c for r in curation.relations for c in (r.context.donor, r.context.recipient) if c}
+    cells = {eid(c) for r in curation.relations for c in (r.context.donor, r.context.recipient) if c}
     assert {"CAF", "MSC", "TAM", "dendritic-cell", "NK-cell", "T-cell", "endothelial-cell", "astrocyte", "adipocyte"} <= cells
 
 
 def test_direction_is_kept_as_stated(curation):
-    states = {(r.subject, r.predicate, r.object): r.context.subject_state for r in curation.relations}
+    states = {claim(r): r.context.subject_state for r in curation.relations}
     assert states[("miRNA-4772-3p", "biomarkerFor", "colon-cancer")] == "lowered"
     assert states[("miRNA-718", "biomarkerFor", "HCC")] == "lowered"
     # "suppression of miRNA-122 resulted in taxol resistance": not "miRNA-122 confers resistance"
@@ -153,13 +155,13 @@ def test_direction_is_kept_as_stated(curation):
 
 
 def test_same_claim_from_two_places_is_one_relation_with_two_evidences(curation):
-    targets = [r for r in curation.relations if (r.subject, r.predicate, r.object) == ("miRNA-21", "targets", "APAF1")]
+    targets = [r for r in curation.relations if claim(r) == ("miRNA-21", "targets", "APAF1")]
     assert len(targets) == 1
     assert sorted(ev.section for ev in targets[0].evidences) == ["4. Drug resistance", "4. Tumor growth"]
 
 
 def test_citation_discrepancies_are_recorded(curation):
-    notes = {r.subject: " ".join(r.notes) for r in curation.relations if r.notes}
+    notes = {eid(r.subject): " ".join(r.notes) for r in curation.relations if r.notes}
     assert "105" in notes["phosphatidylserine"] and "108" in notes["phosphatidylserine"]
     assert "104" in notes["Glypican-1"] and "107" in notes["Glypican-1"]
 
@@ -187,7 +189,7 @@ def test_build_is_idempotent(tmp_path: Path):
 def test_reference_count_matches_the_review(review_path: Path):
     import re
 
-    from exograph.io.turtle import REVIEW_REFERENCES
+    from exograph.io.compile import REVIEW_REFERENCES
 
     text = review_path.read_text(encoding="utf-8")
     printed = {int(n) for group in re.findall(r"\(([0-9][0-9,\- ]*)\)", text) for n in re.findall(r"\d+", group)}
@@ -203,8 +205,8 @@ def test_evidence_from_another_paper(tmp_path: Path, review_path: Path):
     assert validate([tmp_path / "t.ttl"]).problems == []
     import exograph
 
-    kg = exograph.load([tmp_path / "t.ttl"], cache=False)
-    (edge,) = kg.projection.edges
+    kg = exograph.load([tmp_path / "t.ttl"])
+    (edge,) = kg.relations()
     assert sorted(str(ev.publication) for ev in edge.evidences) == ["None", "https://doi.org/10.0000/exograph-example"]
 
 
@@ -218,3 +220,8 @@ def test_source_column_rules(tmp_path: Path):
     (directory / "relations" / "r.tsv").write_text("\n".join([lines[0], bad]) + "\n", encoding="utf-8")
     codes = sorted(p.code for p in read_curation(directory).problems)
     assert codes == ["bad-refs", "bad-source"]
+
+
+def claim(relation) -> tuple[str, str, str]:
+    """A relation's subject, predicate and object as the curation tables name them."""
+    return eid(relation.subject), local_name(relation.predicate), eid(relation.object)

@@ -152,7 +152,7 @@ def test_sparql_box_runs_the_named_queries(browser, server):  # noqa: F811
     assert page.text_content("#sparql-results p.error").startswith("malformed SPARQL:")
     page.fill("#sparql-query", "CLEAR ALL")
     page.click("#sparql-run")
-    page.wait_for_selector("#sparql-results p.error")
+    page.wait_for_selector("#sparql-results p.error:has-text('SPARQL updates')")
     assert page.text_content("#sparql-results p.error") == "SPARQL updates are not allowed: exograph queries are read-only"
     page.screenshot(path=str(ARTIFACTS / "explorer-sparql.png"))
     assert events["errors"] == [] and events["blocked"] == []

@@ -8,7 +8,7 @@ from .conftest import iri
 
 
 def labels(kg, path):
-    return [kg.projection.label(n) for n in path.nodes]
+    return [kg.index.label(n) for n in path.nodes]
 
 
 def test_mir21_to_paclitaxel_resistance_through_apaf1(kg):
@@ -43,7 +43,7 @@ def test_mir21_and_mir29a_to_il6_through_tlr8_and_nf_kb(kg):
     for cargo in ("miR-21", "miR-29a"):
         paths = kg.paths(cargo, "IL-6 secretion", all_paths=True)
         chain = [labels(kg, p) for p in paths]
-        assert [kg.projection.label(iri(cargo.replace("miR", "miRNA"))), "Toll-like receptor 8", "NF-κB signalling", "interleukin-6 secretion"] in chain
+        assert [kg.index.label(iri(cargo.replace("miR", "miRNA"))), "Toll-like receptor 8", "NF-κB signalling", "interleukin-6 secretion"] in chain
         via = next(p for p in paths if len(p.hops) == 3)
         assert [h.edge.predicate.rsplit("#", 1)[1] for h in via.hops] == ["binds", "activates", "promotes"]
         assert all(h.edge.context.recipient == iri("TAM") and h.edge.refs == [73] for h in via.hops)
@@ -86,9 +86,9 @@ def test_max_hops_and_all(kg):
 
 def test_neighbours_with_filters(kg):
     hood = kg.neighbors("miR-21")
-    assert {kg.projection.label(n) for n in hood.distances} >= {"APAF1", "paclitaxel resistance", "cancer-associated fibroblast", "breast cancer"}
+    assert {kg.index.label(n) for n in hood.distances} >= {"APAF1", "paclitaxel resistance", "cancer-associated fibroblast", "breast cancer"}
     only_targets = kg.neighbors("miR-21", predicate="targets")
-    assert [kg.projection.label(n) for n, d in only_targets.distances.items() if d] == ["APAF1"]
+    assert [kg.index.label(n) for n, d in only_targets.distances.items() if d] == ["APAF1"]
     hcc = kg.neighbors("miR-21", cancer="HCC")
     assert all(e.context.cancer in (None, iri("HCC")) for e in hcc.edges)
     deeper = kg.neighbors("APAF1", depth=2)

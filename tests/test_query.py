@@ -152,10 +152,10 @@ def test_counting_queries_agree_with_the_projection(kg):
     assert uncited == stats["references_not_cited"]
     profile = {r["cancer"]: int(r["relations"]) for r in rows(kg, "cancer-profile")}
     by_cancer: dict[str, int] = {}
-    for edge in kg.projection.edges:
+    for edge in kg.relations():
         cancer = edge.context.cancer
         if cancer:
-            label = kg.projection.entities[cancer].label
+            label = kg.index.entity(cancer).label
             by_cancer[label] = by_cancer.get(label, 0) + 1
     assert profile == by_cancer
 
@@ -170,8 +170,8 @@ def test_every_named_query_has_a_test_of_its_answer():
     "query, message",
     [
         ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE is not allowed"),
-        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM / FROM NAMED is not allowed"),
-        ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", "FROM / FROM NAMED is not allowed"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", r"FROM <file:///etc/passwd> is not a graph this store holds \(it holds: none\)"),
+        ("SELECT * FROM NAMED <http://example.org/g> WHERE { ?s ?p ?o }", "FROM NAMED <http://example.org/g> is not a graph this store holds"),
         ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "updates are not allowed"),
         ("LOAD <http://example.org/data.ttl>", "updates are not allowed"),
         ("DROP ALL", "updates are not allowed"),
@@ -186,7 +186,7 @@ def test_unsafe_or_malformed_queries_are_refused(kg, query, message):
 
 
 def test_malformed_position_refers_to_the_users_text(kg):
-    with pytest.raises(QueryError, match=r"line:1, col:19"):
+    with pytest.raises(QueryError, match=r"malformed SPARQL: line 1, column 26: "):
         kg.sparql("SELECT ?x WHERE { ?x ?p }")
 
 

@@ -65,6 +65,16 @@ def rows_of(body: bytes, content_type: str) -> list[tuple[str, ...]]:
     return [tuple(str(v) if v is not None else "" for v in row) for row in result]
 
 
+def rdflib_graph(result) -> Graph:
+    """A CONSTRUCT result as an rdflib graph, to compare with what a client parsed."""
+    from exograph.store.rdflib import to_rdflib
+
+    g = Graph()
+    for triple in result.triples:
+        g.add(tuple(to_rdflib(t) for t in triple))
+    return g
+
+
 def expected_rows(kg, query: str) -> list[tuple[str, ...]]:
     return [tuple(str(v) if v is not None else "" for v in row) for row in kg.sparql(query)]
 
@@ -111,7 +121,7 @@ def test_construct_and_describe_in_every_graph_format_parse_back(server, kg, acc
     status, content_type, body = sparql(server, CONSTRUCT, accept=accept)
     assert (status, content_type) == (200, accept)
     got = Graph().parse(data=body, format=fmt)
-    assert len(got) > 1 and isomorphic(got, kg.sparql(CONSTRUCT).graph)
+    assert len(got) > 1 and isomorphic(got, rdflib_graph(kg.sparql(CONSTRUCT)))
     status, content_type, body = sparql(server, "DESCRIBE ent:APAF1", accept=accept, how="form")
     assert (status, content_type) == (200, accept)
     assert (URIRef(iri("APAF1")), None, None) in Graph().parse(data=body, format=fmt)
@@ -198,11 +208,11 @@ class Listener:
     [
         ("SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }", {}, "SERVICE is not allowed: exograph never fetches a URL a query names"),
         ("LOAD <{url}>", {}, "SPARQL updates are not allowed"),
-        ("SELECT * FROM <{url}> WHERE { ?s ?p ?o }", {}, "FROM <{url}> is not a graph this server holds (it holds: <http://example.org/tiny>)"),
-        ("SELECT * FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }", {}, "FROM NAMED <{url}> is not a graph this server holds"),
-        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", {}, "FROM <file:///etc/passwd> is not a graph this server holds"),
-        ("ASK { ?s ?p ?o }", {"default-graph-uri": "{url}"}, "default-graph-uri <{url}> is not a graph this server holds"),
-        ("ASK { ?s ?p ?o }", {"named-graph-uri": "{url}"}, "named-graph-uri <{url}> is not a graph this server holds"),
+        ("SELECT * FROM <{url}> WHERE { ?s ?p ?o }", {}, "FROM <{url}> is not a graph this store holds (it holds: <http://example.org/tiny>)"),
+        ("SELECT * FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }", {}, "FROM NAMED <{url}> is not a graph this store holds"),
+        ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", {}, "FROM <file:///etc/passwd> is not a graph this store holds"),
+        ("ASK { ?s ?p ?o }", {"default-graph-uri": "{url}"}, "default-graph-uri <{url}> is not a graph this store holds"),
+        ("ASK { ?s ?p ?o }", {"named-graph-uri": "{url}"}, "named-graph-uri <{url}> is not a graph this store holds"),
     ],
 )
 def test_nothing_is_ever_fetched(server, query, protocol, message):
@@ -219,7 +229,7 @@ def test_malformed_query_is_400_with_the_parsers_message(server):
     for _ in range(3):  # and again: what a worker keeps of a query it has parsed is never an error
         status, content_type, body = sparql(server, "SELECT ?x WHERE { ?x ?y }")
         assert (status, content_type) == (400, "text/plain")
-        assert re.fullmatch(r"malformed SPARQL: Expected .*\(at char \d+\), \(line:1, col:\d+\); check the query near that position\n", body.decode())
+        assert re.fullmatch(r"malformed SPARQL: line 1, column \d+: .*; check the query near that position\n", body.decode())
 
 
 def test_keep_alive_answers_do_not_wait_for_delayed_acks(server):
@@ -314,7 +324,7 @@ def test_result_size_limits(limited):
     status, _, body = sparql(limited, "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 20")
     assert status == 422 and re.fullmatch(r"the result is \d+ bytes, more than the limit of 4000 \(--max-bytes\); .*\n", body.decode())
     status, _, body = sparql(limited, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 21")
-    assert status == 422 and body.decode().startswith("the result has 21 triples, more than the limit of 20")
+    assert status == 422 and body.decode().startswith("the result has more than 20 triples, the limit (--max-results)")
 
 
 def test_memory_limit_stops_a_query_before_it_takes_the_machine(tmp_path_factory):
@@ -326,10 +336,10 @@ def test_memory_limit_stops_a_query_before_it_takes_the_machine(tmp_path_factory
         assert (status, content_type) == (422, "text/plain")
         assert body.decode().startswith("the query needed more than 150 MB of memory (the --max-memory limit) and was stopped")
         assert time.monotonic() - start < 30  # stopped by the memory limit, not the time limit
-        # the same worker recovers and answers the next query
+        # the engine aborts when an allocation fails: the worker is replaced and the next query answered
         status, _, body = sparql(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 8000
-        assert served.processes() == workers_before
+        assert len(served.processes()) == len(workers_before)
 
 
 def test_concurrent_clients_all_get_their_answer(server, kg):
@@ -365,7 +375,7 @@ def test_sparqlwrapper(server, kg):
     assert client.query().convert()["boolean"] is True
     client.setQuery(CONSTRUCT)
     client.setReturnFormat(TURTLE)
-    assert isomorphic(Graph().parse(data=client.query().convert(), format="turtle"), kg.sparql(CONSTRUCT).graph)
+    assert isomorphic(Graph().parse(data=client.query().convert(), format="turtle"), rdflib_graph(kg.sparql(CONSTRUCT)))
     client.setQuery("SELECT * WHERE { ?s ?p }")
     client.setReturnFormat(JSON)
     with pytest.raises(QueryBadFormed, match="malformed SPARQL"):
@@ -392,7 +402,7 @@ def test_rdflib_sparqlstore(server, kg, method):
     remote = Graph(store=SPARQLStore(server.endpoint, method=method))
     assert [tuple(str(v) for v in row) for row in remote.query(SELECT)] == expected_rows(kg, SELECT)
     assert remote.query("ASK { ent:miRNA-21 exo:targets ent:APAF1 }").askAnswer is True
-    assert isomorphic(remote.query(CONSTRUCT).graph, kg.sparql(CONSTRUCT).graph)
+    assert isomorphic(remote.query(CONSTRUCT).graph, rdflib_graph(kg.sparql(CONSTRUCT)))
     assert (URIRef(iri("miRNA-21")), None, None) in remote
 
 
@@ -485,7 +495,7 @@ def test_api_for_the_explorer(server, kg):
     from exograph.viz import graph_data
 
     edges, highlight = kg.subgraph(focus="APAF1", depth=2)
-    assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(graph_data(kg.projection, edges, highlight=highlight)))
+    assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(graph_data(kg.index, edges, highlight=highlight)))
     from exograph.query import named_queries
 
     listed = json.loads(fetch(server.url + "api/queries").body)

@@ -57,7 +57,7 @@ _REFS = re.compile(r"\d+(-\d+)?(,\s*\d+(-\d+)?)*")
 
 @dataclass
 class Curation:
-    """The curated entities and relations, and the problems found reading them."""
+    """The curated entities (by curated id) and relations, and the problems found reading them."""
 
     entities: dict[str, Entity] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
@@ -80,10 +80,10 @@ def read_curation(directory: Path) -> Curation:
         entity = _entity(where, row, cur.problems)
         if entity is None:
             continue
-        if entity.id in cur.entities:
-            cur.problems.append(Problem("ERROR", "duplicate-entity", where, f"entity '{entity.id}' is defined twice; keep one row"))
+        if entity.local_id in cur.entities:
+            cur.problems.append(Problem("ERROR", "duplicate-entity", where, f"entity '{entity.local_id}' is defined twice; keep one row"))
             continue
-        cur.entities[entity.id] = entity
+        cur.entities[entity.local_id] = entity
     _check_entity_links(cur)
     relations = []
     for path in relation_files:
@@ -167,21 +167,23 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
     if not ok:
         return None
     return Entity(
-        id=row["id"],
+        id=vocab.entity_iri(row["id"]),
         type=row["type"],
         label=row["label"],
         synonyms=_split(row["synonyms"]),
         xrefs=xrefs,
-        resistance_to=row["resistance_to"] or None,
+        resistance_to=vocab.entity_iri(row["resistance_to"]) if row["resistance_to"] else None,
         comment=row["comment"] or None,
     )
 
 
 def _check_entity_links(cur: Curation) -> None:
     for entity in list(cur.entities.values()):
-        drug = entity.resistance_to
+        drug = vocab.entity_id(entity.resistance_to) if entity.resistance_to else None
         if drug and (drug not in cur.entities or cur.entities[drug].type != "Drug"):
-            cur.problems.append(Problem("ERROR", "unknown-entity", entity.id, f"resistance_to '{drug}' is not an entity of type Drug; add it to entities.tsv"))
+            cur.problems.append(
+                Problem("ERROR", "unknown-entity", entity.local_id, f"resistance_to '{drug}' is not an entity of type Drug; add it to entities.tsv")
+            )
 
 
 def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], problems: list[Problem]) -> Relation | None:
@@ -204,17 +206,19 @@ def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], prob
             known(column, row[column])
     if row["predicate"] not in vocab.PREDICATES:
         error("unknown-predicate", f"predicate '{row['predicate']}' is not one of: {', '.join(vocab.PREDICATES)}")
-    for column, (_, expected) in vocab.CONTEXT_FIELDS.items():
-        for value in _split(row[column]):
-            known(column, value, expected)
-    for column in ("subject_state", "object_state"):
-        if row[column] and row[column] not in vocab.STATES:
-            error("bad-state", f"{column} '{row[column]}' is not one of: {', '.join(vocab.STATES)}")
-    for value in _split(row["clinical_value"]):
-        if value not in vocab.CLINICAL_VALUES:
-            error("bad-clinical-value", f"clinical_value '{value}' is not one of: {', '.join(vocab.CLINICAL_VALUES)}")
-    if row["negated"] not in ("", "true", "false"):
-        error("bad-negated", f"negated '{row['negated']}' must be true, false or empty")
+    for spec in vocab.CONTEXT:
+        if spec.kind == "entity":
+            for value in _split(row[spec.name]):
+                known(spec.name, value, spec.entity_type)
+        elif spec.kind == "text" and spec.many is False:
+            if row[spec.name] and row[spec.name] not in spec.values:
+                error("bad-state", f"{spec.name} '{row[spec.name]}' is not one of: {', '.join(spec.values)}")
+        elif spec.kind == "text":
+            for value in _split(row[spec.name]):
+                if value not in spec.values:
+                    error(f"bad-{spec.name.replace('_', '-')}", f"{spec.name} '{value}' is not one of: {', '.join(spec.values)}")
+        elif row[spec.name] not in ("", "true", "false"):
+            error(f"bad-{spec.name}", f"{spec.name} '{row[spec.name]}' must be true, false or empty")
     publication = row.get(SOURCE_COLUMN) or None
     refs: tuple[int, ...] = ()
     if publication is None:
@@ -233,30 +237,29 @@ def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], prob
             error("missing-field", "name the section of the source the quote is from (e.g. Results)")
     if not row["quote"]:
         error("missing-quote", "every relation needs a verbatim quote from the review")
-    for column in ("cancer", "donor", "recipient"):
-        if "|" in row[column]:
-            error("multiple-values", f"{column} takes one entity; write one row per {column}")
+    for spec in vocab.CONTEXT:
+        if not spec.many and "|" in row[spec.name]:
+            error("multiple-values", f"{spec.name} takes one value; write one row per {spec.name}")
     if errors:
         problems.extend(errors)
         return None
-    context = Context(
-        cancer=row["cancer"] or None,
-        donor=row["donor"] or None,
-        recipient=row["recipient"] or None,
-        biofluid=tuple(sorted(_split(row["biofluid"]))),
-        subject_state=row["subject_state"] or None,
-        object_state=row["object_state"] or None,
-        negated=row["negated"] == "true",
-        clinical_value=tuple(sorted(_split(row["clinical_value"]))),
-    )
+    context = Context.of({spec.name: _context_value(spec, row[spec.name]) for spec in vocab.CONTEXT})
     evidence = Evidence(
         refs=refs,
         refs_printed=row["refs"],
         section=row["section"],
         quote=row["quote"],
         first_author=row["first_author"] or None,
-        publication=publication,
+        publication=vocab.publication_iri(publication) if publication else None,
         where=where,
     )
     notes = (row["note"],) if row["note"] else ()
-    return Relation(row["subject"], row["predicate"], row["object"], context, (evidence,), notes)
+    return Relation(vocab.entity_iri(row["subject"]), vocab.exo(row["predicate"]), vocab.entity_iri(row["object"]), context, (evidence,), notes)
+
+
+def _context_value(spec: vocab.ContextField, cell: str) -> object:
+    """The value of one context cell: entity IRIs, strings or a flag, as the field's kind says."""
+    if spec.kind == "flag":
+        return cell == "true"
+    values = [vocab.entity_iri(v) if spec.kind == "entity" else v for v in _split(cell)]
+    return values if spec.many else (values[0] if values else None)

@@ -70,7 +70,7 @@ def check_quotes(relations: Iterable[Relation], review: ReviewText) -> list[Prob
                     Problem(
                         "INFO",
                         "quote-not-checked",
-                        ev.where or rel.id,
+                        ev.where or rel.local_id,
                         f"the quote is from {ev.publication}, whose text exograph does not hold; check it against the paper",
                     )
                 )
@@ -79,7 +79,7 @@ def check_quotes(relations: Iterable[Relation], review: ReviewText) -> list[Prob
                     Problem(
                         "ERROR",
                         "quote-not-found",
-                        ev.where or rel.id,
+                        ev.where or rel.local_id,
                         f"quote not found in the review: '{ev.quote[:60]}...'; copy it verbatim from the text",
                     )
                 )

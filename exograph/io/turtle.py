@@ -1,4 +1,5 @@
-"""Turtle in and out: the curated graph compiled to triples, written deterministically.
+"""Turtle out and RDF in: a deterministic writer over exograph's terms, atomic writes, and the
+rdflib parser (for :class:`~exograph.store.rdflib.RdflibStore` and SHACL validation).
 
 The writer sorts subjects, predicates and objects and uses prefixed names where they are
 valid, so a diff of ``data/triples.ttl`` shows exactly which records changed.
@@ -9,126 +10,16 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.errors import DataError
-from exograph.model import Entity, Relation
+from exograph.terms import IRI, XSD_BOOLEAN, XSD_INTEGER, Literal, Term, Triple, iri_ref, n_triples
 
-EXO = Namespace(vocab.EXO)
-SKOS = Namespace(vocab.SKOS)
-OBOINOWL = Namespace(vocab.OBOINOWL)
-DCTERMS = Namespace(vocab.DCTERMS)
-
-#: the review the packaged graph is curated from
-REVIEW_ID = "oncolrep-38-665"
-REVIEW_CITATION = "Oncology Reports 38:665-675, 2017"
-#: the review's reference list is numbered 1 to this (the highest number its text prints)
-REVIEW_REFERENCES = 138
-
-
-def review_iri(review_id: str = REVIEW_ID) -> URIRef:
-    return URIRef(vocab.REVIEW + review_id)
-
-
-def reference_iri(number: int, review_id: str = REVIEW_ID) -> URIRef:
-    return URIRef(f"{vocab.REFERENCE}{review_id}-{number}")
-
-
-def publication_iri(curie: str) -> URIRef:
-    """The resolvable IRI of a publication CURIE: pmid:N -> PubMed, doi:X -> doi.org."""
-    prefix, _, local = curie.partition(":")
-    if prefix == "pmid":
-        return URIRef(f"https://pubmed.ncbi.nlm.nih.gov/{local}/")
-    return URIRef(f"https://doi.org/{local}")
-
-
-def compile_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> Graph:
-    """The RDF graph of curated entities and relations: plain triples plus statement nodes."""
-    g = Graph()
-    for prefix, namespace in vocab.PREFIXES.items():
-        g.bind(prefix, namespace)
-    review = review_iri()
-    g.add((review, RDF.type, EXO.Review))
-    g.add((review, RDFS.label, Literal(f"Review, {REVIEW_CITATION}")))
-    g.add((review, DCTERMS.bibliographicCitation, Literal(REVIEW_CITATION)))
-    for number in range(1, REVIEW_REFERENCES + 1):  # all of them, so coverage can be counted
-        ref = reference_iri(number)
-        g.add((ref, RDF.type, EXO.Reference))
-        g.add((ref, RDFS.label, Literal(f"Reference {number} of {REVIEW_CITATION}")))
-        g.add((ref, EXO.referenceNumber, Literal(number)))
-        g.add((ref, EXO.citedIn, review))
-    for entity in entities:
-        _add_entity(g, entity)
-    for rel in relations:
-        _add_relation(g, rel, review)
-    return g
-
-
-def _ent(entity_id: str) -> URIRef:
-    return URIRef(vocab.entity_iri(entity_id))
-
-
-def _add_entity(g: Graph, e: Entity) -> None:
-    node = _ent(e.id)
-    g.add((node, RDF.type, URIRef(vocab.exo(vocab.CLASSES[e.type]))))
-    g.add((node, RDFS.label, Literal(e.label)))
-    for synonym in e.synonyms:
-        g.add((node, SKOS.altLabel, Literal(synonym)))
-    for xref in e.xrefs:
-        g.add((node, OBOINOWL.hasDbXref, Literal(xref)))
-    if e.resistance_to:
-        g.add((node, EXO.resistanceTo, _ent(e.resistance_to)))
-    if e.comment:
-        g.add((node, RDFS.comment, Literal(e.comment)))
-
-
-def _add_relation(g: Graph, rel: Relation, review: URIRef) -> None:
-    s, p, o = _ent(rel.subject), URIRef(vocab.exo(rel.predicate)), _ent(rel.object)
-    g.add((s, p, o))
-    stmt = URIRef(vocab.STATEMENT + rel.id)
-    g.add((stmt, RDF.type, EXO.Statement))
-    g.add((stmt, RDF.subject, s))
-    g.add((stmt, RDF.predicate, p))
-    g.add((stmt, RDF.object, o))
-    c = rel.context
-    for column, (prop, _) in vocab.CONTEXT_FIELDS.items():
-        value = getattr(c, column)
-        for v in value if isinstance(value, tuple) else (value,) if value else ():
-            g.add((stmt, EXO[prop], _ent(v)))
-    if c.subject_state:
-        g.add((stmt, EXO.subjectState, Literal(c.subject_state)))
-    if c.object_state:
-        g.add((stmt, EXO.objectState, Literal(c.object_state)))
-    g.add((stmt, EXO.negated, Literal(c.negated)))
-    for value in c.clinical_value:
-        g.add((stmt, EXO.clinicalValue, Literal(value)))
-    for note in rel.notes:
-        g.add((stmt, EXO.note, Literal(note)))
-    for ev in rel.evidences:
-        node = URIRef(f"{vocab.EVIDENCE}{rel.id}--{ev.key}")
-        g.add((stmt, EXO.evidence, node))
-        g.add((node, RDF.type, EXO.Evidence))
-        if ev.publication:
-            source = publication_iri(ev.publication)
-            g.add((node, EXO.curatedFrom, source))
-            g.add((source, RDF.type, EXO.Publication))
-            g.add((source, RDFS.label, Literal(ev.publication)))
-            g.add((source, DCTERMS.identifier, Literal(ev.publication)))
-        else:
-            g.add((node, EXO.curatedFrom, review))
-        if ev.refs_printed:
-            g.add((node, EXO.refsAsPrinted, Literal(ev.refs_printed)))
-        g.add((node, EXO.section, Literal(ev.section)))
-        g.add((node, EXO.quote, Literal(ev.quote)))
-        if ev.first_author:
-            g.add((node, EXO.firstAuthor, Literal(ev.first_author)))
-        for number in ev.refs:
-            g.add((node, EXO.reference, reference_iri(number)))
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 # --------------------------------------------------------------------------- writing
@@ -136,43 +27,56 @@ def _add_relation(g: Graph, rel: Relation, review: URIRef) -> None:
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
-def turtle_text(g: Graph, prefixes: dict[str, str] | None = None) -> str:
-    """Deterministic Turtle for ``g``: sorted, one subject block each, prefixed names where valid."""
+def turtle_text(triples: Iterable[Triple], prefixes: dict[str, str] | None = None) -> str:
+    """Deterministic Turtle: sorted, one subject block each, prefixed names where valid, every
+    other IRI and literal escaped so that re-parsing gives exactly these triples."""
     prefixes = dict(vocab.PREFIXES if prefixes is None else prefixes)
     used: set[str] = set()
 
-    def term(node: Node) -> str:
-        if isinstance(node, URIRef):
-            if node == RDF.type:
+    def term(node: Term) -> str:
+        if isinstance(node, IRI):
+            if node == _RDF_TYPE:
                 return "a"
-            iri = str(node)
             for prefix, namespace in prefixes.items():
-                if iri.startswith(namespace) and _PN_LOCAL.fullmatch(iri[len(namespace) :]):
+                if node.startswith(namespace) and _PN_LOCAL.fullmatch(node[len(namespace) :]):
                     used.add(prefix)
-                    return f"{prefix}:{iri[len(namespace) :]}"
-            return f"<{iri}>"
-        if isinstance(node, Literal):
-            if node.datatype in (XSD.boolean, XSD.integer) and not node.language:
-                return str(node).lower() if node.datatype == XSD.boolean else str(node)
-            return node.n3()
-        if isinstance(node, BNode):
-            return f"_:{node}"
-        raise DataError(f"cannot write term {node!r} as Turtle")
+                    return f"{prefix}:{node[len(namespace) :]}"
+            return iri_ref(node)
+        if isinstance(node, Literal) and node.datatype == XSD_BOOLEAN and node.value in ("true", "false"):
+            return node.value
+        if isinstance(node, Literal) and node.datatype == XSD_INTEGER and re.fullmatch(r"[+-]?[0-9]+", node.value):
+            return node.value
+        return n_triples(node)
 
-    def sort_key(node: Node) -> tuple[int, str]:
-        if node == RDF.type:
+    def sort_key(node: Term) -> tuple[int, str]:
+        if node == _RDF_TYPE and isinstance(node, IRI):
             return (0, "")
-        return (1 if isinstance(node, URIRef) else 2, str(node))
+        return (1 if isinstance(node, IRI) else 3 if isinstance(node, Literal) else 2, str(node))
 
+    by_subject: dict[Term, dict[Term, set[Term]]] = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(o)
     blocks = []
-    for subject in sorted(set(g.subjects()), key=sort_key):
+    for subject in sorted(by_subject, key=sort_key):
+        predicates = by_subject[subject]
         lines = []
-        for predicate in sorted(set(g.predicates(subject)), key=sort_key):
-            objects = sorted(g.objects(subject, predicate), key=sort_key)
+        for predicate in sorted(predicates, key=sort_key):
+            objects = sorted(predicates[predicate], key=sort_key)
             lines.append(f"    {term(predicate)} " + " ,\n        ".join(term(o) for o in objects))
         blocks.append(term(subject) + "\n" + " ;\n".join(lines) + " .\n")
     header = "".join(f"@prefix {p}: <{prefixes[p]}> .\n" for p in sorted(used))
     return header + "\n" + "\n".join(blocks)
+
+
+def rdflib_triples(g: Graph) -> Iterator[Triple]:
+    """The triples of an rdflib graph as exograph terms."""
+    from exograph.store.rdflib import from_rdflib
+
+    for s, p, o in g:
+        yield from_rdflib(s), from_rdflib(p), from_rdflib(o)
+
+
+_RDF_TYPE = IRI(vocab.RDF + "type")
 
 
 def write_text_atomic(path: Path, text: str) -> None:

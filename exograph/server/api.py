@@ -53,7 +53,7 @@ def neighbors(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
 
     depth = _integer(params, "depth", 1, 1, 6)
     hood = kg.neighbors(_required(params, "name"), depth=depth, predicate=params.get("predicate") or None, cancer=params.get("cancer") or None)
-    return neighbors_json(kg.projection, hood, depth)
+    return neighbors_json(kg.index, hood, depth)
 
 
 def path(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
@@ -67,14 +67,14 @@ def path(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         all_paths=_flag(params, "all"),
         undirected=_flag(params, "undirected"),
     )
-    return paths_json(kg.projection, found)
+    return paths_json(kg.index, found)
 
 
 def entity(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
     from exograph.serialize import entity_json
 
     found = kg.entity(_required(params, "name"))
-    return entity_json(kg.projection, found, kg.neighbors(found.id, depth=1).edges)
+    return entity_json(kg.index, found, kg.neighbors(found.id, depth=1).edges)
 
 
 def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         max_hops=_integer(params, "max_hops", 4, 1, 8),
         cancer=params.get("cancer") or None,
     )
-    return graph_data(kg.projection, edges, highlight=highlight)
+    return graph_data(kg.index, edges, highlight=highlight)
 
 
 def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:

@@ -11,26 +11,21 @@ process.
 
 from __future__ import annotations
 
-import functools
 import sys
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from exograph.errors import ExographError, ProtocolError, QueryError, ResultTooLargeError, ServerError
-from exograph.query import PreparedQuery, check_graphs, evaluate, prepare_query, result_json
+from exograph.errors import ExographError, ProtocolError, ResultTooLargeError, ServerError
 from exograph.server import api
 from exograph.server.protocol import GRAPH_FORMATS, SELECT_FORMATS, QueryRequest, choose_format, negotiate, service_description
 from exograph.server.response import Response, error_response, json_bytes
+from exograph.store import QueryResult
+from exograph.terms import Triple, n_triples
 
 if TYPE_CHECKING:
-    from rdflib import Dataset, Graph
-    from rdflib.query import Result
-    from rdflib.term import Node
-
     from exograph.kg import KnowledgeGraph
 
 
@@ -71,32 +66,34 @@ Job = SparqlJob | ServiceJob | ApiJob
 
 
 class Backend:
-    """The loaded graphs and the handlers of every job; built once, before the workers fork."""
+    """The loaded store and the handlers of every job; built once, before the workers fork."""
 
     def __init__(self, kg: KnowledgeGraph, graphs: Mapping[str, Path] | None = None, limits: Limits | None = None) -> None:
-        from rdflib import Dataset, Graph, URIRef
-
-        from exograph.io.turtle import parse_into
+        from exograph.store.oxigraph import OxigraphStore, parse_into
 
         self.kg = kg
         self.limits = limits or Limits()
-        default = getattr(kg.store, "graph", None)
-        if not isinstance(default, Graph):
-            raise ServerError("the SPARQL endpoint needs the graph in memory (a MemoryStore); load it with exograph.load()")
-        self.default_graph: Graph = default
-        #: the named graphs held locally, in one dataset (whose default graph stays empty)
-        self.named: Dataset = Dataset()
-        self.held: dict[str, Graph] = {}
-        for iri, path in sorted((graphs or {}).items()):
-            graph = self.named.graph(URIRef(iri))
-            parse_into(graph, Path(path))
-            self.held[iri] = graph
+        self.store = kg.store
+        if graphs:
+            if not isinstance(self.store, OxigraphStore) or self.store.path is not None:
+                raise ServerError(
+                    "--graph IRI=PATH holds files beside a graph in memory; with --store, load them into the store (exograph load FILE --graph IRI --store DIR)"
+                )
+            for iri, path in sorted(graphs.items()):
+                parse_into(self.store.inner, Path(path), graph=iri)
+        #: the named graphs the store holds, with their sizes (for the service description)
+        self.held: dict[str, int] = {}
+        for iri in self.store.graphs():
+            count = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").rows[0][0]
+            self.held[iri] = int(str(count))
+        self.default_size = len(self.store)
 
     # ------------------------------------------------------------------ life
 
     def warm_up(self) -> None:
         """Load and import, once and before the fork, what every worker would otherwise do itself."""
-        _ = self.kg.projection, self.kg.names
+        index = self.kg.index
+        _ = index.arrays, index.stats, index.predicate_labels
         self.kg.suggest("warm up")
         jobs = [("SELECT ?s WHERE { ?s a ?type } LIMIT 1", accept) for accept in SELECT_FORMATS]
         jobs += [("CONSTRUCT { ?s a ?type } WHERE { ?s a ?type } LIMIT 1", accept) for accept in GRAPH_FORMATS]
@@ -114,10 +111,9 @@ class Backend:
 
     @staticmethod
     def forbid_network() -> None:
-        """No network in this process, whatever a query (or a future rdflib) tries."""
+        """No network from Python code in this process, whatever a query tries (the engine's own
+        network use, SERVICE, is refused before any query reaches it)."""
         sys.addaudithook(_refuse_network)
-        # rdflib's own GRAPH evaluation calls its deprecated Dataset methods
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.plugins\.sparql\.evaluate")
 
     # ------------------------------------------------------------------ jobs
 
@@ -134,16 +130,15 @@ class Backend:
 
     def sparql(self, job: SparqlJob) -> Response:
         """A query's answer, or the error that refuses it, as text."""
+        from exograph.sparql import analyse
+
         try:
             request = job.request
-            if request.names_dataset:
-                check_graphs(request.default_graphs or (), self.held, "default-graph-uri")
-                check_graphs(request.named_graphs or (), self.held, "named-graph-uri")
-            prepared = self._prepare(request.query, job.endpoint)
-            media, fmt = choose_format(prepared.form, job.accept)
-            default_graph, dataset = self._dataset(request, prepared)
-            try:  # rdflib evaluates lazily: its errors can surface while the rows are read
-                body = self._serialize(evaluate(prepared, default_graph, dataset), fmt)
+            form = analyse(request.query, base=job.endpoint).form
+            media, fmt = choose_format(form, job.accept)
+            result = self.store.query(request.query, base=job.endpoint, default_graphs=request.default_graphs, named_graphs=request.named_graphs)
+            try:
+                body = self._serialize(result, fmt)
             except ExographError:
                 raise
             except MemoryError:
@@ -151,8 +146,6 @@ class Backend:
                     f"the query needed more than {self.limits.max_memory // 1_000_000} MB of memory (the --max-memory limit) and was stopped; "
                     "narrow it, or drop the ORDER BY / DISTINCT over a large result"
                 ) from None
-            except Exception as exc:
-                raise QueryError(f"query failed: {' '.join(str(exc).split())[:300] or type(exc).__name__}") from None
             if len(body) > self.limits.max_bytes:
                 raise ResultTooLargeError(
                     f"the result is {len(body)} bytes, more than the limit of {self.limits.max_bytes} (--max-bytes); add a LIMIT or select fewer variables"
@@ -168,114 +161,59 @@ class Backend:
         if media is None:
             refusal = ProtocolError(f"cannot describe the service as {job.accept}; accept one of: {', '.join(GRAPH_FORMATS)}", 406)
             return error_response(refusal, as_json=False)
-        counts = {iri: len(g) for iri, g in self.held.items()}
-        graph = service_description(job.endpoint, len(self.default_graph), counts, self.limits.as_dict())
-        return Response(200, media + "; charset=utf-8", _graph_bytes(graph, GRAPH_FORMATS[media], SD_PREFIXES))
+        triples = service_description(job.endpoint, self.default_size, self.held, self.limits.as_dict())
+        return Response(200, media + "; charset=utf-8", graph_bytes(triples, GRAPH_FORMATS[media], SD_PREFIXES))
 
     # ------------------------------------------------------------------ helpers
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - one Backend per process, alive as long as it
-    def _prepare(self, query: str, base: str) -> PreparedQuery:
-        """The checked, translated query; parsing costs more than answering a small query, and
-        clients repeat theirs (the named queries, a polling dashboard), so each worker keeps the
-        last 256. Refusals and syntax errors are raised again each time, never cached."""
-        return prepare_query(query, graphs=self.held, base=base)
-
-    def _dataset(self, request: QueryRequest, prepared: PreparedQuery) -> tuple[Graph, Dataset]:
-        """(default graph, dataset of named graphs): the protocol's dataset wins over the query's."""
-        from rdflib import Dataset, Graph, URIRef
-
-        if request.names_dataset:
-            defaults, named = request.default_graphs or (), request.named_graphs or ()
-        elif prepared.names_dataset:
-            defaults, named = prepared.default_graphs, prepared.named_graphs
-        else:
-            return self.default_graph, self.named
-        dataset = Dataset()
-        for iri in dict.fromkeys(named):
-            graph = dataset.graph(URIRef(iri))
-            graph += self.held[iri]
-        unique = list(dict.fromkeys(defaults))
-        if len(unique) == 1:
-            return self.held[unique[0]], dataset
-        merged = Graph()
-        for iri in unique:
-            merged += self.held[iri]
-        return merged, dataset
-
-    def _serialize(self, result: Result, fmt: str) -> bytes:
+    def _serialize(self, result: QueryResult, fmt: str) -> bytes:
         limit = self.limits.max_results
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            graph = result.graph
-            assert graph is not None
-            if len(graph) > limit:
-                raise ResultTooLargeError(f"the result has {len(graph)} triples, more than the limit of {limit} (--max-results); narrow the query")
-            return _graph_bytes(graph, fmt)
-        if result.type == "ASK":
-            return _table_bytes(result, fmt)
-        rows = list(islice(iter(result), limit + 1))
-        if len(rows) > limit:
-            raise ResultTooLargeError(f"the result has more than {limit} rows, the limit (--max-results); add a LIMIT or narrow the query")
-        return _table_bytes(_select_result(result, rows), fmt)
+        if result.is_graph:
+            triples = list(islice(result.iter_rows(), limit + 1))
+            if len(triples) > limit:
+                raise ResultTooLargeError(f"the result has more than {limit} triples, the limit (--max-results); narrow the query")
+            return graph_bytes(triples, fmt)
+        if result.form == "SELECT":
+            rows = list(islice(result.iter_rows(), limit + 1))
+            if len(rows) > limit:
+                raise ResultTooLargeError(f"the result has more than {limit} rows, the limit (--max-results); add a LIMIT or narrow the query")
+            result = QueryResult("SELECT", variables=result.variables, rows=rows)
+        return table_bytes(result, fmt)
 
 
-def _select_result(result: Result, rows: list[Any]) -> Result:
-    """A SELECT result holding exactly ``rows`` (the ones read within the limit)."""
-    from rdflib.query import Result
+def table_bytes(result: QueryResult, fmt: str) -> bytes:
+    """A SELECT or ASK result in a W3C results format: json, xml, csv or tsv."""
+    from exograph.query import csv_text, tsv_text, xml_text
 
-    variables = list(result.vars or [])
-    out = Result("SELECT")
-    out.vars = variables
-    out.bindings = [{v: value for v, value in zip(variables, row, strict=True) if value is not None} for row in rows]
-    return out
-
-
-def _table_bytes(result: Result, fmt: str) -> bytes:
     if fmt == "json":
-        return json_bytes(result_json(result))
-    if fmt == "tsv":
-        return _tsv(result).encode("utf-8")
-    data = result.serialize(format=fmt)  # xml, csv
-    assert isinstance(data, bytes)
-    return data
+        return json_bytes(result.to_json())
+    if fmt == "xml":
+        return xml_text(result).encode("utf-8")
+    if fmt == "csv":
+        return csv_text(result, newline="\r\n").encode("utf-8")
+    return tsv_text(result).encode("utf-8")
 
 
-def _tsv(result: Result) -> str:
-    """SPARQL 1.1 TSV: a header of ?variables, then one line per row, terms in Turtle syntax."""
-    variables = list(result.vars or [])
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    for binding in result.bindings:
-        lines.append("\t".join(_tsv_term(binding.get(v)) for v in variables))
-    return "\n".join(lines) + "\n"
-
-
-def _tsv_term(term: Node | None) -> str:
-    from rdflib import BNode, Literal
-
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
-    return f"<{term}>"
-
-
-def _graph_bytes(graph: Graph, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
-    """A graph in Turtle (sorted; the exograph prefixes, or ``prefixes``), N-Triples (sorted lines), JSON-LD or RDF/XML."""
+def graph_bytes(triples: list[Triple], fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
+    """Triples in Turtle (sorted; the exograph prefixes, or ``prefixes``), N-Triples (sorted lines),
+    JSON-LD or RDF/XML."""
     if fmt == "turtle":
         from exograph.io.turtle import turtle_text
 
-        return turtle_text(graph, dict(prefixes) if prefixes is not None else None).encode("utf-8")
-    text = graph.serialize(format=fmt)
+        return turtle_text(triples, dict(prefixes) if prefixes is not None else None).encode("utf-8")
+    if fmt == "json-ld":
+        from exograph.io.jsonld import jsonld_text
+
+        return jsonld_text(triples, dict(prefixes) if prefixes is not None else None).encode("utf-8")
     if fmt == "nt":
-        text = "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-    return text.encode("utf-8")
+        return "".join(sorted({" ".join(n_triples(t) for t in triple) + " .\n" for triple in triples})).encode("utf-8")
+    import pyoxigraph as ox
+
+    from exograph.store.oxigraph import to_ox
+
+    data = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples], format=ox.RdfFormat.RDF_XML)
+    assert isinstance(data, bytes)
+    return data
 
 
 #: the prefixes of the service description's Turtle

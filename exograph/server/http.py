@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from exograph.errors import ExographError, ProtocolError, ServerError
-from exograph.server.engine import ApiJob, Backend, Limits, ServiceJob, SparqlJob
+from exograph.errors import ExographError, ProtocolError, ResultTooLargeError, ServerError, WorkerDiedError
+from exograph.server.engine import ApiJob, Backend, Job, Limits, ServiceJob, SparqlJob
 from exograph.server.protocol import read_request
 from exograph.server.response import Response, error_response, text_response
 from exograph.server.workers import WorkerPool
@@ -134,7 +134,7 @@ class Server:
                 raise ProtocolError(f"{method} is not allowed here; use GET", 405)
             if path.startswith("/api/"):
                 params = _single_values(url.query)
-                return self.pool.run(ApiJob(path[len("/api/") :], tuple(sorted(params.items()))), self.limits.timeout)  # type: ignore[no-any-return]
+                return self._run(ApiJob(path[len("/api/") :], tuple(sorted(params.items()))))
             if path in ("/", "/index.html"):
                 return self._asset_response("explorer.html")
             if path.startswith("/static/") and path[len("/static/") :] in _ASSETS:
@@ -147,7 +147,20 @@ class Server:
         request = read_request(method, query_string, headers.get("content-type"), body)
         accept = headers.get("accept")
         job = ServiceJob(accept, self.endpoint) if request is None else SparqlJob(request, accept, self.endpoint)
-        return self.pool.run(job, self.limits.timeout)  # type: ignore[no-any-return]
+        return self._run(job)
+
+    def _run(self, job: Job) -> Response:
+        """A job's answer from a worker; a worker that dies on it (under a memory limit, the
+        engine aborts when an allocation fails) is answered as the limit it most likely hit."""
+        try:
+            return self.pool.run(job, self.limits.timeout)  # type: ignore[no-any-return]
+        except WorkerDiedError:
+            if not self.limits.max_memory:
+                raise
+            raise ResultTooLargeError(
+                f"the query needed more than {self.limits.max_memory // 1_000_000} MB of memory (the --max-memory limit) and was stopped "
+                "(its worker ended, and has been replaced); narrow it, or drop the ORDER BY / DISTINCT over a large result"
+            ) from None
 
     def _asset_response(self, name: str) -> Response:
         content_type, data = self._assets[name]

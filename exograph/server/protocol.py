@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from exograph import vocab
 from exograph.errors import ProtocolError, QueryRefusedError
-
-if TYPE_CHECKING:
-    from rdflib import Graph
+from exograph.terms import IRI, BNode, Literal, Triple
 
 UPDATES_REFUSED = "this SPARQL endpoint is read-only: updates are refused (exograph never changes the graph it serves)"
 
@@ -30,7 +28,7 @@ SELECT_FORMATS: dict[str, str] = {
 }
 #: ASK has a boolean, which only the JSON and XML formats can carry
 ASK_FORMATS: dict[str, str] = {k: v for k, v in SELECT_FORMATS.items() if v in ("json", "xml")}
-#: graph formats of CONSTRUCT, DESCRIBE and the service description (rdflib plugin names)
+#: graph formats of CONSTRUCT, DESCRIBE and the service description
 GRAPH_FORMATS: dict[str, str] = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -38,10 +36,10 @@ GRAPH_FORMATS: dict[str, str] = {
     "application/rdf+xml": "xml",
 }
 FORMATS_OF_FORM: dict[str, dict[str, str]] = {
-    "SelectQuery": SELECT_FORMATS,
-    "AskQuery": ASK_FORMATS,
-    "ConstructQuery": GRAPH_FORMATS,
-    "DescribeQuery": GRAPH_FORMATS,
+    "SELECT": SELECT_FORMATS,
+    "ASK": ASK_FORMATS,
+    "CONSTRUCT": GRAPH_FORMATS,
+    "DESCRIBE": GRAPH_FORMATS,
 }
 
 
@@ -155,46 +153,45 @@ def choose_format(form: str, accept: str | None) -> tuple[str, str]:
     formats = FORMATS_OF_FORM[form]
     media = negotiate(accept, list(formats))
     if media is None:
-        kind = form.removesuffix("Query").upper()
-        raise ProtocolError(f"cannot answer {kind} as {accept}; accept one of: {', '.join(formats)}", 406)
+        raise ProtocolError(f"cannot answer {form} as {accept}; accept one of: {', '.join(formats)}", 406)
     return media, formats[media]
 
 
-def service_description(endpoint: str, default_triples: int, named: Mapping[str, int], limits: Mapping[str, float | int]) -> Graph:
-    """The SPARQL 1.1 Service Description of the endpoint, as an rdflib Graph."""
-    from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
-
-    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
-    formats = Namespace("http://www.w3.org/ns/formats/")
-    void = Namespace("http://rdfs.org/ns/void#")
-    g = Graph()
-    g.bind("sd", sd)
-    g.bind("formats", formats)
-    g.bind("void", void)
-    service = URIRef(endpoint)
-    g.add((service, RDF.type, sd.Service))
-    g.add((service, sd.endpoint, service))
-    g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+def service_description(endpoint: str, default_triples: int, named: Mapping[str, int], limits: Mapping[str, float | int]) -> list[Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint, as triples."""
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    formats = "http://www.w3.org/ns/formats/"
+    void = "http://rdfs.org/ns/void#"
+    a, comment = IRI(vocab.RDF + "type"), IRI(vocab.RDFS + "comment")
+    service = IRI(endpoint)
+    g: list[Triple] = [
+        (service, a, IRI(sd + "Service")),
+        (service, IRI(sd + "endpoint"), service),
+        (service, IRI(sd + "supportedLanguage"), IRI(sd + "SPARQL11Query")),
+        (service, IRI(sd + "feature"), IRI(sd + "EmptyGraphs")),
+    ]
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
-        g.add((service, sd.resultFormat, formats[name]))
-    g.add((service, sd.feature, sd.EmptyGraphs))
+        g.append((service, IRI(sd + "resultFormat"), IRI(formats + name)))
     limit_text = ", ".join(f"{k} {v}" for k, v in limits.items())
-    g.add((service, RDFS.comment, Literal(f"exograph, read-only: updates, SERVICE and graphs not held locally are refused; limits: {limit_text}")))
-    dataset = BNode("dataset")
-    g.add((service, sd.defaultDataset, dataset))
-    g.add((dataset, RDF.type, sd.Dataset))
-    default = BNode("default")
-    g.add((dataset, sd.defaultGraph, default))
-    g.add((default, RDF.type, sd.Graph))
-    g.add((default, void.triples, Literal(default_triples)))
+    g.append((service, comment, Literal(f"exograph, read-only: updates, SERVICE and graphs not held locally are refused; limits: {limit_text}")))
+    dataset, default = BNode("dataset"), BNode("default")
+    g += [
+        (service, IRI(sd + "defaultDataset"), dataset),
+        (dataset, a, IRI(sd + "Dataset")),
+        (dataset, IRI(sd + "defaultGraph"), default),
+        (default, a, IRI(sd + "Graph")),
+        (default, IRI(void + "triples"), Literal.of(default_triples)),
+    ]
     for number, (iri, triples) in enumerate(sorted(named.items())):
         entry, graph = BNode(f"named{number}"), BNode(f"graph{number}")
-        g.add((dataset, sd.namedGraph, entry))
-        g.add((entry, RDF.type, sd.NamedGraph))
-        g.add((entry, sd.name, URIRef(iri)))
-        g.add((entry, sd.graph, graph))
-        g.add((graph, RDF.type, sd.Graph))
-        g.add((graph, void.triples, Literal(triples)))
+        g += [
+            (dataset, IRI(sd + "namedGraph"), entry),
+            (entry, a, IRI(sd + "NamedGraph")),
+            (entry, IRI(sd + "name"), IRI(iri)),
+            (entry, IRI(sd + "graph"), graph),
+            (graph, a, IRI(sd + "Graph")),
+            (graph, IRI(void + "triples"), Literal.of(triples)),
+        ]
     return g
 
 

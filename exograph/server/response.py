@@ -19,6 +19,7 @@ from exograph.errors import (
     ResultTooLargeError,
     ServerError,
     UnknownEntityError,
+    WorkerDiedError,
 )
 
 JSON = "application/json"
@@ -57,7 +58,7 @@ def status_of(exc: ExographError) -> int:
         return 403
     if isinstance(exc, ResultTooLargeError):
         return 422
-    if isinstance(exc, QueryTimeoutError):
+    if isinstance(exc, QueryTimeoutError | WorkerDiedError):
         return 503
     if isinstance(exc, ServerError):
         return 500

@@ -1,0 +1,541 @@
+"""The index derived from a store: entities by id, their names, and the relation adjacency.
+
+Resolution, paths, neighbourhoods and statistics need more than SPARQL answers quickly: every name
+of every entity in normalised forms, and an adjacency list over integer ids. The index holds them,
+built from the store by a few SELECT queries (:func:`build_index`), never one per statement:
+
+- ``nodes``: every entity (and every IRI a relation joins), numbered in label order, with its
+  label, type, synonyms and cross-references;
+- ``names``: exact (lower-cased), normalised and microRNA-family keys of every label and synonym;
+- ``edges``: every relation (statement IRI, or ``s|p|o`` for a plain triple) numbered in key order,
+  with integer arrays of subject, object, predicate, cancer and evidence count, and forward and
+  reverse adjacency in compressed sparse row form;
+- the figures of ``exograph stats`` and the labels of the predicates.
+
+It lives in one SQLite database (data only; never pickle): in memory for an in-memory store, or
+``index.sqlite`` inside an on-disk store's directory, keyed by the store's fingerprint and rebuilt
+when the store changes. A bare Oxigraph directory's index goes to the user's cache directory
+(created 0700; a file not owned by the user or writable by others is never read).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import tempfile
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from exograph import vocab
+from exograph.model import Entity
+from exograph.terms import Literal
+
+if TYPE_CHECKING:
+    from exograph.store import Store
+
+#: bump when the index's tables change
+INDEX_VERSION = "1"
+INDEX_FILE = "index.sqlite"
+
+EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
+
+#: more specific classes first: an entity typed with several shows the first one found
+CLASS_PRIORITY = (
+    "DrugResistance",
+    "CancerPhenotype",
+    "BiologicalProcess",
+    "Exosome",
+    "ExtracellularVesicle",
+    "MicroRNA",
+    "LncRNA",
+    "CircRNA",
+    "MessengerRNA",
+    "DNA",
+    "Lipid",
+    "GeneOrProtein",
+    "SignallingPathway",
+    "Drug",
+    "CancerType",
+    "CellType",
+    "Biofluid",
+)
+#: exograph classes whose instances are records, not entities
+NOT_ENTITIES = ("Statement", "Evidence", "Reference", "Review", "Publication")
+
+_ARRAYS = ("e_subject", "e_object", "e_predicate", "e_cancer", "e_evidence", "out_start", "out_edges", "in_start", "in_edges")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE nodes (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL, type TEXT NOT NULL,
+                    synonyms TEXT NOT NULL, xrefs TEXT NOT NULL, entity INTEGER NOT NULL);
+CREATE TABLE names (kind INTEGER NOT NULL, key TEXT NOT NULL, node INTEGER NOT NULL, score REAL NOT NULL);
+CREATE TABLE edges (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+"""
+_INDEXES = "CREATE INDEX names_key ON names (kind, key);"
+
+_EXO_ENTITY_FILTER = "FILTER(STRSTARTS(STR(?t), STR(exo:)) && ?t NOT IN ({not_entities}))".format(not_entities=", ".join(f"exo:{c}" for c in NOT_ENTITIES))
+
+QUERIES = {
+    "types": f"SELECT ?s ?t WHERE {{ ?s a ?t . {_EXO_ENTITY_FILTER} FILTER(isIRI(?s)) }}",
+    "names": """SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel skos:altLabel oboInOwl:hasExactSynonym oboInOwl:hasDbXref }
+                ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o)) }""",
+    "statements": "SELECT ?st ?s ?p ?o WHERE { ?st a exo:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+    "cancers": "SELECT ?st ?c WHERE { ?st a exo:Statement ; exo:cancerType ?c }",
+    "evidence_counts": "SELECT ?st (COUNT(DISTINCT ?ev) AS ?n) WHERE { ?st a exo:Statement ; exo:evidence ?ev } GROUP BY ?st",
+    "plain": """SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
+                FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; a exo:Statement }} }}""".format(
+        predicates=" ".join(f"exo:{p}" for p in vocab.PREDICATES)
+    ),
+    "sections": """SELECT ?section (COUNT(DISTINCT ?ev) AS ?evidences) (COUNT(DISTINCT ?st) AS ?relations)
+                   WHERE { ?st a exo:Statement ; rdf:subject ?s ; exo:evidence ?ev . ?ev exo:section ?section } GROUP BY ?section""",
+    "cited": "SELECT DISTINCT ?n WHERE { ?st a exo:Statement ; rdf:subject ?s ; exo:evidence/exo:reference/exo:referenceNumber ?n }",
+    "references": "SELECT DISTINCT ?n WHERE { ?r exo:referenceNumber ?n }",
+    "predicate_labels": "SELECT ?p ?l WHERE { ?p a ?kind ; rdfs:label ?l . FILTER(?kind IN (owl:ObjectProperty, rdf:Property)) FILTER(isIRI(?p)) }",
+}
+
+
+@dataclass(frozen=True)
+class EdgeArrays:
+    """The relations as integer arrays (one slot per edge id) and both adjacency lists."""
+
+    subject: Any
+    object: Any
+    predicate: Any
+    cancer: Any  #: node id of the relation's cancer, or -1
+    evidence: Any  #: number of evidences
+    out_start: Any  #: edges leaving node n: out_edges[out_start[n]:out_start[n + 1]]
+    out_edges: Any
+    in_start: Any
+    in_edges: Any
+
+
+class Index:
+    """The derived index of one store (see the module's documentation)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
+        self.db = db
+        self.path = path
+        self._meta = {k: v for k, v in db.execute("SELECT key, value FROM meta")}
+        self._by_iri: dict[str, int] = {}
+        self._nodes: dict[int, tuple[str, str, str, str, str, int]] = {}
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def for_store(cls, store: Store) -> Index:
+        """The index of ``store``: read from where it is kept when it matches the store's content,
+        else built (and kept, where the store has a place for it)."""
+        from exograph.store.oxigraph import MANIFEST, OxigraphStore
+
+        fingerprint = store.fingerprint
+        if not isinstance(store, OxigraphStore) or store.path is None or fingerprint is None:
+            return cls(build_database(store))
+        directory = store.path
+        place = directory / INDEX_FILE if (directory / MANIFEST).is_file() else _cache_file(directory, fingerprint)
+        found = cls.open(place, fingerprint) if place is not None else None
+        if found is not None:
+            return found
+        db = build_database(store, fingerprint)
+        if place is not None:
+            _save(db, place)
+        return cls(db, place)
+
+    @classmethod
+    def open(cls, path: Path, fingerprint: str | None = None) -> Index | None:
+        """The index kept at ``path`` if it is of this version and (when given) of this store
+        content; None when it is missing, stale, unreadable or not safe to read."""
+        if not path.is_file() or not _safe_to_read(path):
+            return None
+        try:
+            db = _connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error:
+            return None
+        if meta.get("version") != INDEX_VERSION or (fingerprint is not None and meta.get("fingerprint") != fingerprint):
+            db.close()
+            return None
+        return cls(db, path)
+
+    # ------------------------------------------------------------------ nodes
+
+    def node_id(self, iri: str) -> int | None:
+        found = self._by_iri.get(iri)
+        if found is None:
+            row = self.db.execute("SELECT id FROM nodes WHERE iri = ?", (iri,)).fetchone()
+            if row is None:
+                return None
+            found = self._by_iri[iri] = row[0]
+        return found
+
+    def _node(self, node: int) -> tuple[str, str, str, str, str, int]:
+        row = self._nodes.get(node)
+        if row is None:
+            found = self.db.execute("SELECT iri, label, type, synonyms, xrefs, entity FROM nodes WHERE id = ?", (node,)).fetchone()
+            if found is None:
+                raise KeyError(node)
+            row = self._nodes[node] = found
+        return row
+
+    def preload(self, nodes: Iterable[int]) -> None:
+        """Read these nodes at once (a few queries instead of one per node)."""
+        missing = sorted({n for n in nodes if n not in self._nodes})
+        for start in range(0, len(missing), 900):
+            chunk = missing[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT id, iri, label, type, synonyms, xrefs, entity FROM nodes WHERE id IN ({marks})", chunk):
+                self._nodes[row[0]] = row[1:]
+
+    def iri(self, node: int) -> str:
+        return self._node(node)[0]
+
+    def entity(self, iri: str) -> Entity | None:
+        """The entity with this IRI, or None when the graph has no such entity."""
+        node = self.node_id(iri)
+        return None if node is None else self.entity_of(node)
+
+    def entity_of(self, node: int) -> Entity:
+        iri, label, kind, synonyms, xrefs, _ = self._node(node)
+        return Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)))
+
+    def label(self, iri: str) -> str:
+        node = self.node_id(iri)
+        return self._node(node)[1] if node is not None else vocab.local_name(iri)
+
+    def type(self, iri: str) -> str:
+        node = self.node_id(iri)
+        return self._node(node)[2] if node is not None else "Entity"
+
+    def describe(self, iri: str) -> dict[str, str]:
+        """The JSON form of an entity: id, label, type."""
+        return {"id": iri, "label": self.label(iri), "type": self.type(iri)}
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity, in label order."""
+        for iri, label, kind, synonyms, xrefs in self.db.execute("SELECT iri, label, type, synonyms, xrefs FROM nodes WHERE entity = 1 ORDER BY id"):
+            yield Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)))
+
+    @property
+    def node_count(self) -> int:
+        return int(self._meta["nodes"])
+
+    # ------------------------------------------------------------------ names
+
+    def lookup(self, kind: int, key: str) -> list[tuple[int, float]]:
+        """(node, score) of every name of this kind with this key."""
+        return self.db.execute("SELECT node, score FROM names WHERE kind = ? AND key = ?", (kind, key)).fetchall()
+
+    def exact_names(self) -> list[tuple[str, int]]:
+        """Every (lower-cased name, node): the choices of a did-you-mean suggestion."""
+        return self.db.execute("SELECT key, node FROM names WHERE kind = ? ORDER BY key, node", (EXACT,)).fetchall()
+
+    # ------------------------------------------------------------------ edges
+
+    @cached_property
+    def arrays(self) -> EdgeArrays:
+        blobs = dict(self.db.execute("SELECT name, data FROM arrays").fetchall())
+        out = {}
+        for name in _ARRAYS:
+            values = array("i")
+            values.frombytes(blobs[name])
+            out[name] = values
+        return EdgeArrays(
+            out["e_subject"],
+            out["e_object"],
+            out["e_predicate"],
+            out["e_cancer"],
+            out["e_evidence"],
+            out["out_start"],
+            out["out_edges"],
+            out["in_start"],
+            out["in_edges"],
+        )
+
+    @property
+    def edge_count(self) -> int:
+        return int(self._meta["edges"])
+
+    def edge_keys(self, edges: Iterable[int]) -> dict[int, str]:
+        """The key (statement IRI) of each edge id."""
+        wanted = sorted(set(edges))
+        out: dict[int, str] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            out.update(self.db.execute(f"SELECT id, key FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
+    def edge_id(self, key: str) -> int | None:
+        row = self.db.execute("SELECT id FROM edges WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    @cached_property
+    def predicates(self) -> list[str]:
+        """Predicate IRIs by predicate number (as in the predicate array)."""
+        return list(json.loads(self._meta["predicates"]))
+
+    def predicate_number(self, iri: str) -> int | None:
+        try:
+            return self.predicates.index(iri)
+        except ValueError:
+            return None
+
+    @cached_property
+    def predicate_labels(self) -> dict[str, str]:
+        """Labels of predicates as the store (its ontology) gives them."""
+        return dict(json.loads(self._meta["predicate_labels"]))
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """The figures of ``exograph stats``."""
+        return dict(json.loads(self._meta["stats"]))
+
+    @property
+    def fingerprint(self) -> str | None:
+        return self._meta.get("fingerprint") or None
+
+
+# --------------------------------------------------------------------------- building
+
+
+def build_index(store: Store, directory: Path) -> Path:
+    """Build the index of ``store`` and keep it in ``directory`` (an exograph store's directory)."""
+    place = directory / INDEX_FILE
+    _save(build_database(store, store.fingerprint), place)
+    return place
+
+
+def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Connection:
+    """The index of ``store`` as an in-memory SQLite database (see the module's documentation)."""
+    from exograph.resolve import name_keys
+
+    # entities: typed with an exograph class that is not a record
+    types: dict[str, set[str]] = defaultdict(set)
+    for s, t in store.query(QUERIES["types"]).rows:
+        types[str(s)].add(str(t))
+    # relations: statements, then plain triples with no statement
+    statements: dict[str, tuple[str, str, str] | None] = {}
+    for st, s, p, o in store.query(QUERIES["statements"]).rows:
+        key = str(st)
+        triple = (str(s), str(p), str(o))
+        statements[key] = triple if key not in statements else None  # more than one: malformed, left out
+    cancers: dict[str, str] = {}
+    for st, c in store.query(QUERIES["cancers"]).rows:
+        key = str(st)
+        cancers[key] = min(cancers.get(key, str(c)), str(c))
+    evidence = {str(st): int(str(n)) for st, n in store.query(QUERIES["evidence_counts"]).rows}
+    from exograph.graph import plain_key
+
+    relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items() if triple is not None]
+    for s, p, o in store.query(QUERIES["plain"]).rows:
+        relations.append((plain_key(str(s), str(p), str(o)), str(s), str(p), str(o)))
+    relations.sort()
+
+    # names of every entity and of every IRI a relation joins or a context names
+    labels: dict[str, str] = {}
+    pref: dict[str, str] = {}
+    synonyms: dict[str, set[str]] = defaultdict(set)
+    xrefs: dict[str, set[str]] = defaultdict(set)
+    for s, p, o in store.query(QUERIES["names"]).rows:
+        iri, prop, text = str(s), str(p), str(o)
+        if prop == vocab.RDFS + "label":
+            labels[iri] = min(labels.get(iri, text), text)
+        elif prop == vocab.SKOS + "prefLabel":
+            pref[iri] = min(pref.get(iri, text), text)
+        elif prop == vocab.OBOINOWL + "hasDbXref":
+            xrefs[iri].add(text)
+        else:
+            synonyms[iri].add(text)
+    labels.update(pref)
+    node_iris = {i for i, t in types.items()} | {r[1] for r in relations} | {r[3] for r in relations} | set(cancers.values())
+    entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
+    ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
+    ids = {iri: n for n, iri in enumerate(ordered)}
+
+    db = _connect(":memory:")
+    db.executescript(_SCHEMA)
+    rows = []
+    name_rows = []
+    for iri in ordered:
+        node = ids[iri]
+        entity = Entity(
+            iri,
+            _pick_type(types.get(iri, set())),
+            labels.get(iri, vocab.local_name(iri)),
+            tuple(sorted(synonyms.get(iri, ()))),
+            tuple(sorted(xrefs.get(iri, ()))),
+        )
+        rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris)))
+        for kind, key, score in name_keys(entity):
+            name_rows.append((kind, key, node, score))
+    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(name_rows)))
+    db.executemany("INSERT INTO edges VALUES (?, ?)", [(n, r[0]) for n, r in enumerate(relations)])
+
+    predicates = sorted({r[2] for r in relations})
+    numbers = {p: n for n, p in enumerate(predicates)}
+    count = len(ordered)
+    e_subject = array("i", (ids[r[1]] for r in relations))
+    e_object = array("i", (ids[r[3]] for r in relations))
+    arrays = {
+        "e_subject": e_subject,
+        "e_object": e_object,
+        "e_predicate": array("i", (numbers[r[2]] for r in relations)),
+        "e_cancer": array("i", (ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations)),
+        "e_evidence": array("i", (evidence.get(r[0], 0) for r in relations)),
+    }
+    arrays["out_start"], arrays["out_edges"] = _csr(e_subject, count)
+    arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
+    db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
+
+    predicate_labels = {str(p): str(label) for p, label in store.query(QUERIES["predicate_labels"]).rows if isinstance(label, Literal)}
+    stats = _stats(store, types, relations, evidence, entity_iris, labels)
+    meta = {
+        "version": INDEX_VERSION,
+        "fingerprint": fingerprint or "",
+        "nodes": str(count),
+        "edges": str(len(relations)),
+        "predicates": json.dumps(predicates),
+        "predicate_labels": json.dumps(predicate_labels, sort_keys=True),
+        "stats": json.dumps(stats, sort_keys=True),
+    }
+    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    db.executescript(_INDEXES)
+    db.commit()
+    return db
+
+
+def _csr(ends: array, count: int) -> tuple[array, array]:
+    """Edges grouped by one end (node): (start offsets, edge ids), each group in edge order."""
+    degree = [0] * (count + 1)
+    for node in ends:
+        degree[node + 1] += 1
+    for n in range(count):
+        degree[n + 1] += degree[n]
+    start = array("i", degree)
+    slots = list(degree[:-1])
+    edges = array("i", bytes(4 * len(ends)))
+    for edge, node in enumerate(ends):
+        edges[slots[node]] = edge
+        slots[node] += 1
+    return start, edges
+
+
+def _pick_type(types: set[str]) -> str:
+    local = {t[len(vocab.EXO) :] for t in types if t.startswith(vocab.EXO)}
+    for name in CLASS_PRIORITY:
+        if name in local:
+            return name
+    return sorted(vocab.local_name(t) for t in types)[0] if types else "Entity"
+
+
+def _stats(
+    store: Store,
+    types: dict[str, set[str]],
+    relations: list[tuple[str, str, str, str]],
+    evidence: dict[str, int],
+    entity_iris: set[str],
+    labels: dict[str, str],
+) -> dict[str, Any]:
+    sections_ev: dict[str, int] = {}
+    sections_rel: dict[str, int] = {}
+    for section, evidences, rels in store.query(QUERIES["sections"]).rows:
+        sections_ev[str(section)] = int(str(evidences))
+        sections_rel[str(section)] = int(str(rels))
+    cited = sorted({int(str(n)) for (n,) in store.query(QUERIES["cited"]).rows if _is_int(n)})
+    known = sorted({int(str(n)) for (n,) in store.query(QUERIES["references"]).rows if _is_int(n)})
+    by_type = Counter(_pick_type(types.get(i, set())) for i in entity_iris)
+    return {
+        "triples": len(store),
+        "entities": len(entity_iris),
+        "entities_by_type": dict(sorted(by_type.items())),
+        "relations": len(relations),
+        "relations_by_predicate": dict(sorted(Counter(vocab.local_name(r[2]) for r in relations).items())),
+        "evidences": sum(evidence.get(r[0], 0) for r in relations),
+        "evidences_by_section": dict(sorted(sections_ev.items())),
+        "relations_by_section": dict(sorted(sections_rel.items())),
+        "references_cited": cited,
+        "references_not_cited": sorted(set(known) - set(cited)),
+    }
+
+
+def _is_int(term: object) -> bool:
+    return isinstance(term, Literal) and isinstance(term.to_python(), int)
+
+
+# --------------------------------------------------------------------------- keeping
+
+
+def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(target, uri=uri, check_same_thread=False)
+    db.execute("PRAGMA trusted_schema = OFF")  # a database file is data: no triggers or views run from it
+    return db
+
+
+def _save(db: sqlite3.Connection, place: Path) -> None:
+    """Write the index to ``place`` atomically (best effort: a place that cannot be written is
+    simply not used, and the index is built again next time)."""
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=place.parent, prefix=f".{place.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            target = sqlite3.connect(tmp)
+            with target:
+                db.backup(target)
+            target.close()
+            os.chmod(tmp, 0o644 if place.name == INDEX_FILE else 0o600)
+            os.replace(tmp, place)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, sqlite3.Error):
+        pass
+
+
+def cache_dir() -> Path:
+    """Where exograph keeps what it derives from stores it may not write into."""
+    env = os.environ.get("EXOGRAPH_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "exograph"
+
+
+def _cache_file(directory: Path, fingerprint: str) -> Path | None:
+    """The cached index of a bare Oxigraph directory, in a cache directory only the user can
+    write (created 0700); None when there is no such directory."""
+    import hashlib
+
+    if os.environ.get("EXOGRAPH_NO_CACHE"):
+        return None
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = root.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return None
+    key = hashlib.sha256(f"{INDEX_VERSION}\n{directory.resolve()}\n{fingerprint}".encode()).hexdigest()[:32]
+    return root / f"index-{key}.sqlite"
+
+
+def _safe_to_read(path: Path) -> bool:
+    """A kept index is read only if this user owns it and no one else can write it (or, inside a
+    store directory, if it is not writable by others: the store's owner built it)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if info.st_mode & stat.S_IWOTH:
+        return False
+    if path.name == INDEX_FILE:
+        return not info.st_mode & stat.S_IWGRP or info.st_uid == os.getuid()
+    return info.st_uid == os.getuid() and not info.st_mode & stat.S_IWGRP

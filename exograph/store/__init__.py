@@ -1,0 +1,171 @@
+"""Where the triples live, behind one small interface typed with exograph's own terms.
+
+Everything above this package (the index, paths, viz, the CLI, the server) talks to a
+:class:`Store`: triple patterns, SPARQL with results in one neutral shape (:class:`QueryResult`,
+the structure of the W3C SPARQL 1.1 Query Results JSON format), named graphs and a size. No
+engine's classes cross it: :class:`~exograph.store.oxigraph.OxigraphStore` (Oxigraph, in memory
+or on disk; the default) and :class:`~exograph.store.rdflib.RdflibStore` (an rdflib ``Graph`` an
+API user already holds) both speak :mod:`exograph.terms`, and pass the same contract tests.
+
+Every store checks a query before its engine sees it (:func:`exograph.sparql.analyse`): updates and
+SERVICE are refused, and FROM / FROM NAMED (or the protocol's dataset) may name only graphs the
+store holds, so nothing is ever fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from exograph.errors import QueryRefusedError
+from exograph.terms import IRI, Term, Triple, term_from_json, term_json
+
+Row = tuple[Term | None, ...]
+
+
+class QueryResult:
+    """The answer to a query: SELECT rows, an ASK boolean, or CONSTRUCT / DESCRIBE triples.
+
+    Rows (or triples) may stream from the engine: :meth:`iter_rows` reads them once, as they
+    come; :attr:`rows` (and :attr:`triples`) read them all and keep them.
+    """
+
+    def __init__(
+        self,
+        form: str,
+        *,
+        variables: Sequence[str] = (),
+        rows: Iterable[Row] = (),
+        boolean: bool | None = None,
+        triples: Iterable[Triple] = (),
+    ) -> None:
+        self.form = form  #: SELECT, ASK, CONSTRUCT or DESCRIBE
+        self.variables = tuple(variables)
+        self.boolean = boolean
+        self._source: Iterator[Any] = iter(triples if self.is_graph else rows)
+        self._read: list[Any] | None = None
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+    def iter_rows(self) -> Iterator[Any]:
+        """The rows (or triples), read as they come; once, unless :attr:`rows` has read them."""
+        if self._read is not None:
+            return iter(self._read)
+        return self._source
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every SELECT row, each a tuple aligned with :attr:`variables` (None: unbound)."""
+        if self._read is None:
+            self._read = list(self._source)
+        return self._read
+
+    @property
+    def triples(self) -> list[Triple]:
+        """Every triple of a CONSTRUCT or DESCRIBE answer."""
+        return self.rows  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def bindings(self) -> list[dict[str, Term]]:
+        """The rows as {variable: term}, unbound variables left out."""
+        return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
+
+    def column(self, variable: str) -> list[Term | None]:
+        """The values of one variable, row by row."""
+        i = self.variables.index(variable)
+        return [row[i] for row in self.rows]
+
+    def to_json(self) -> dict[str, Any]:
+        """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format."""
+        if self.form == "ASK":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        if self.is_graph:
+            raise ValueError("a CONSTRUCT or DESCRIBE result is a graph, not a table; serialize its triples")
+        variables = list(self.variables)
+        return {"head": {"vars": variables}, "results": {"bindings": [{v: term_json(t) for v, t in b.items()} for b in self.bindings()]}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> QueryResult:
+        """A result read back from the W3C JSON format."""
+        if "boolean" in data:
+            return cls("ASK", boolean=bool(data["boolean"]))
+        variables = list(data.get("head", {}).get("vars", []))
+        rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in data.get("results", {}).get("bindings", [])]
+        return cls("SELECT", variables=variables, rows=rows)
+
+    def __repr__(self) -> str:
+        return f"QueryResult({self.form}, variables={list(self.variables)})"
+
+
+@runtime_checkable
+class Store(Protocol):
+    """The interface every triple store offers exograph."""
+
+    def triples(self, subject: Term | None = None, predicate: Term | None = None, object: Term | None = None, *, graph: str | None = None) -> Iterator[Triple]:
+        """Triples matching a pattern (None matches anything) in the default graph, or in ``graph``."""
+        ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base: str | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a read-only SPARQL query (the exograph prefixes are declared for it); the dataset is
+        the store's (its default graph; its named graphs) unless ``default_graphs`` /
+        ``named_graphs`` (the protocol's) or the query's FROM / FROM NAMED name graphs it holds."""
+        ...
+
+    def graphs(self) -> list[IRI]:
+        """The named graphs the store holds, sorted."""
+        ...
+
+    def __len__(self) -> int:
+        """Triples in the default graph."""
+        ...
+
+    @property
+    def fingerprint(self) -> str | None:
+        """A key of the store's content (changes whenever the content does), or None when the
+        store cannot tell cheaply; what is derived from a store is kept only under this key."""
+        ...
+
+
+def check_dataset(sparql: str, held: Iterable[str], *, base: str | None, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:
+    """Check ``sparql`` before an engine sees it; returns its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
+
+    Raises QueryRefusedError for updates, SERVICE, and a dataset (FROM / FROM NAMED, or the
+    protocol's default-graph-uri / named-graph-uri) naming a graph the store does not hold.
+    """
+    from exograph.sparql import analyse
+
+    shape = analyse(sparql, base=base)
+    graphs = set(held)
+    if default_graphs is not None or named_graphs is not None:
+        _check_graphs(default_graphs or (), graphs, "default-graph-uri")
+        _check_graphs(named_graphs or (), graphs, "named-graph-uri")
+    else:
+        _check_graphs(shape.default_graphs, graphs, "FROM")
+        _check_graphs(shape.named_graphs, graphs, "FROM NAMED")
+    return shape.form
+
+
+def _check_graphs(iris: Iterable[str], graphs: set[str], where: str) -> None:
+    for iri in iris:
+        if iri not in graphs:
+            held = ", ".join(f"<{g}>" for g in sorted(graphs)) or "none"
+            raise QueryRefusedError(f"{where} <{iri}> is not a graph this store holds (it holds: {held}); exograph never fetches a URL a query names")
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line, at most 300 characters."""
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line"]

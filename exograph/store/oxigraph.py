@@ -1,0 +1,404 @@
+"""Oxigraph as exograph's store: in memory (files parsed at start) or on disk (a directory).
+
+An on-disk exograph store is a directory holding ``oxigraph/`` (the RocksDB database), the
+manifest ``exograph-store.json`` and the derived index ``index.sqlite`` (see :mod:`exograph.index`).
+``exograph load`` creates or extends one (:func:`load_files`); every other command opens it
+read-only. A bare Oxigraph database directory (made by ``oxigraph load``, say) opens read-only too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from exograph import vocab
+from exograph.errors import DataError, QueryError, StoreError
+from exograph.store import QueryResult, check_dataset, one_line
+from exograph.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term, Triple
+
+MANIFEST = "exograph-store.json"
+DATABASE = "oxigraph"
+STORE_FORMAT = "exograph-store"
+STORE_VERSION = 1
+
+#: RDF formats by file suffix
+FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".n3": ox.RdfFormat.N3,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class OxigraphStore:
+    """A :class:`~exograph.store.Store` on a pyoxigraph ``Store``.
+
+    Build one with :meth:`memory` (RDF files parsed into memory) or :meth:`open` (a directory).
+    """
+
+    def __init__(self, inner: ox.Store, *, path: Path | None = None, read_only: bool = False, sources: Sequence[Path] = ()) -> None:
+        self.inner = inner
+        self.path = path  #: the store directory (None: in memory)
+        self.read_only = read_only
+        self.sources = tuple(sources)  #: the files parsed into an in-memory store
+        self._length: int | None = None
+        self._fingerprint: str | None = None
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def memory(cls, sources: Iterable[Path] = (), *, graphs: Mapping[str, Path] | None = None) -> OxigraphStore:
+        """An in-memory store of RDF files (into the default graph) and of ``graphs`` (IRI -> file)."""
+        store = cls(ox.Store(), sources=[Path(p) for p in sources])
+        for path in store.sources:
+            parse_into(store.inner, path)
+        for iri, path in sorted((graphs or {}).items()):
+            parse_into(store.inner, Path(path), graph=iri)
+        return store
+
+    @classmethod
+    def open(cls, directory: Path) -> OxigraphStore:
+        """The store in ``directory`` (an exograph store, or a bare Oxigraph database), read-only."""
+        directory = Path(directory)
+        if not is_store(directory):
+            raise StoreError(f"{directory}: no exograph store there; create it with 'exograph load FILE... --store {directory}'")
+        try:
+            inner = ox.Store.read_only(str(database_dir(directory)))
+        except OSError as exc:
+            raise StoreError(f"{directory}: cannot open the store ({one_line(exc)})") from None
+        return cls(inner, path=directory, read_only=True)
+
+    def reopened(self) -> OxigraphStore:
+        """This store for a forked child process: an on-disk store opened anew (its database's
+        threads and locks do not survive a fork); an in-memory one as it is."""
+        return self if self.path is None else OxigraphStore.open(self.path)
+
+    # ------------------------------------------------------------------ the Store interface
+
+    def triples(self, subject: Term | None = None, predicate: Term | None = None, object: Term | None = None, *, graph: str | None = None) -> Iterator[Triple]:
+        if isinstance(subject, Literal) or (predicate is not None and not isinstance(predicate, IRI)):
+            return  # no triple has a literal subject or a predicate that is not an IRI
+        context = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        for quad in self.inner.quads_for_pattern(to_ox(subject), to_ox(predicate), to_ox(object), context):
+            yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        base: str | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        form = check_dataset(sparql, self.graphs(), base=base, default_graphs=default_graphs, named_graphs=named_graphs)
+        options: dict[str, Any] = {"prefixes": vocab.PREFIXES, "base_iri": base}
+        if default_graphs is not None or named_graphs is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        try:
+            answer = self.inner.query(sparql, **options)
+        except SyntaxError as exc:
+            message = re.sub(r"^error at (\d+):(\d+): ", r"line \1, column \2: ", one_line(exc))
+            raise QueryError(f"malformed SPARQL: {message}; check the query near that position") from None
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise QueryError(f"query failed: {one_line(exc)}") from None
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            return QueryResult("SELECT", variables=variables, rows=_rows(answer))
+        return QueryResult(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=_triples(answer))
+
+    def graphs(self) -> list[IRI]:
+        return sorted(IRI(g.value) for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = sum(1 for _ in self.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return self._length
+
+    @property
+    def fingerprint(self) -> str | None:
+        """For an on-disk store, a hash of its database files (see :func:`database_fingerprint`)."""
+        if self.path is None:
+            return None
+        if self._fingerprint is None:
+            self._fingerprint = database_fingerprint(database_dir(self.path))
+        return self._fingerprint
+
+    def __repr__(self) -> str:
+        where = str(self.path) if self.path else f"memory, {len(self.sources)} file(s)"
+        return f"OxigraphStore({where})"
+
+
+def _rows(solutions: ox.QuerySolutions) -> Iterator[tuple[Term | None, ...]]:
+    for solution in solutions:
+        yield tuple(None if t is None else from_ox(t) for t in solution)
+
+
+def _triples(triples: Iterable[ox.Triple]) -> Iterator[Triple]:
+    for t in triples:
+        yield from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def from_ox(term: Any) -> Term:
+    """An exograph term of a pyoxigraph term."""
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return IRI(term.value)
+    if kind is ox.Literal:
+        language = term.language
+        if language:
+            return Literal(term.value, RDF_LANG_STRING, language)
+        return Literal(term.value, term.datatype.value)
+    if kind is ox.BlankNode:
+        return BNode(term.value)
+    raise QueryError("RDF-star triple terms are not supported by exograph; select their parts instead")
+
+
+def to_ox(term: Term | None) -> Any:
+    """The pyoxigraph term of an exograph term (None stays None: a wildcard)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(term.value, language=term.language)
+        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype != XSD_STRING else ox.Literal(term.value)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+# --------------------------------------------------------------------------- files
+
+
+def parse_into(inner: ox.Store, path: Path, *, graph: str | None = None) -> None:
+    """Parse an RDF file into a pyoxigraph store (its default graph, or ``graph``); a syntax error
+    is a one-line DataError naming the file and the line."""
+    if not Path(path).is_file():
+        raise DataError(f"{path}: no such file; give an existing RDF file (Turtle, N-Triples, RDF/XML, JSON-LD...)")
+    fmt = rdf_format(path)
+    try:
+        if graph:
+            inner.add_graph(ox.NamedNode(graph))  # held even when the file is empty
+        inner.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
+    except SyntaxError as exc:
+        raise syntax_error(path, fmt, exc) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({one_line(exc)})") from None
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file, by its suffix (Turtle when the suffix says nothing)."""
+    return FORMATS.get(Path(path).suffix.lower(), ox.RdfFormat.TURTLE)
+
+
+def syntax_error(path: Path, fmt: ox.RdfFormat, exc: BaseException) -> DataError:
+    """The one-line error for a malformed RDF file: file:line, what is wrong, how to fix it."""
+    message = one_line(exc)
+    match = re.search(r"line (\d+)", message)
+    line = int(match.group(1)) if match else None
+    if line is not None:
+        line = min(line, _line_count(path))  # a fault at the very end is reported on the line after the last
+        message = re.sub(r"^(Parser error )?(at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+        message = re.sub(r" \((?:[^()]*, )?line \d+\)$", "", message)
+    where = f"{path}:{line}" if line is not None else f"{path}"
+    return DataError(f"{where}: malformed {fmt.name}: {message}; fix the syntax there")
+
+
+def _line_count(path: Path) -> int:
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(1, lines + (last != b"\n"))
+
+
+# --------------------------------------------------------------------------- on disk
+
+
+def database_dir(directory: Path) -> Path:
+    """Where the Oxigraph database of a store directory is: ``oxigraph/`` in an exograph store,
+    the directory itself for a bare Oxigraph database."""
+    directory = Path(directory)
+    return directory / DATABASE if (directory / MANIFEST).is_file() else directory
+
+
+def is_store(directory: Path) -> bool:
+    """Whether ``directory`` holds an exograph store or a bare Oxigraph database."""
+    directory = Path(directory)
+    return (directory / MANIFEST).is_file() or (directory / "CURRENT").is_file()
+
+
+def database_fingerprint(database: Path) -> str:
+    """A hash of a RocksDB database's state: the names and sizes of its immutable table files and
+    the contents of the files that change with every write (CURRENT, MANIFEST, write-ahead logs).
+    Opening the database read-only changes none of them; any write changes at least one."""
+    digest = hashlib.sha256()
+    try:
+        names = sorted(os.listdir(database))
+    except OSError as exc:
+        raise StoreError(f"{database}: cannot read the store ({one_line(exc)})") from None
+    for name in names:
+        if name == "LOCK" or name.startswith("LOG"):
+            continue  # RocksDB's own lock and diagnostic log, rewritten without any change of content
+        path = database / name
+        if not path.is_file():
+            continue
+        digest.update(name.encode() + b"\0" + str(path.stat().st_size).encode() + b"\0")
+        if not name.endswith(".sst") and not name.endswith(".blob"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class LoadReport:
+    """What ``exograph load`` did."""
+
+    store: Path
+    files: list[Path]
+    created: bool
+    triples_before: int
+    triples_after: int
+    graphs: list[str] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return self.triples_after - self.triples_before
+
+
+Progress = Callable[[int], None]  #: called with the number of bytes read since the last call
+
+
+def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = None, progress: Progress | None = None) -> LoadReport:
+    """Bulk-load RDF ``files`` into the on-disk store ``directory`` (created if absent; extended if
+    present), then rebuild its index. Atomic: the files are loaded into a copy (a RocksDB
+    checkpoint: hard links, nothing copied) that replaces the store only when every file loaded,
+    so a malformed file (named with its line) leaves the store exactly as it was."""
+    from exograph.index import build_index
+
+    directory = Path(directory)
+    files = [Path(f) for f in files]
+    for path in files:
+        if not path.is_file():
+            raise DataError(f"{path}: no such file; give the RDF files to load")
+    created = not directory.exists()
+    if not created and not (directory / MANIFEST).is_file():
+        what = "a bare Oxigraph database" if (directory / "CURRENT").is_file() else "not an exograph store"
+        raise StoreError(f"{directory}: {what}; give a new directory (or an exograph store) to --store")
+    parent = directory.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=parent, prefix=f".{directory.name}.loading-"))
+    try:
+        before = 0
+        if created:
+            inner = ox.Store(str(work / DATABASE))
+        else:
+            current = ox.Store.read_only(str(directory / DATABASE))
+            before = _count(current)
+            del current
+            _checkpoint(directory / DATABASE, work / DATABASE)
+            inner = ox.Store(str(work / DATABASE))
+        for path in files:
+            fmt = rdf_format(path)
+            try:
+                with open(path, "rb") as raw:
+                    source: Any = _Counting(raw, progress) if progress else raw
+                    inner.bulk_load(source, fmt, to_graph=ox.NamedNode(graph) if graph else ox.DefaultGraph())
+            except SyntaxError as exc:
+                raise syntax_error(path, fmt, exc) from None
+            except OSError as exc:
+                raise DataError(f"{path}: cannot load it ({one_line(exc)})") from None
+        inner.flush()
+        inner.optimize()
+        after = _count(inner)
+        graphs = sorted(g.value for g in inner.named_graphs() if isinstance(g, ox.NamedNode))
+        del inner
+        sources = [str(p.resolve()) for p in files]
+        if not created:
+            sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", []) + sources
+        (work / MANIFEST).write_text(json.dumps({"format": STORE_FORMAT, "version": STORE_VERSION, "sources": sources}, indent=2) + "\n", encoding="utf-8")
+        build_index(OxigraphStore(ox.Store.read_only(str(work / DATABASE)), path=work, read_only=True), work)
+        _swap(work, directory)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return LoadReport(directory, files, created, before, after, graphs)
+
+
+def _count(inner: ox.Store) -> int:
+    return sum(1 for _ in inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def _checkpoint(database: Path, target: Path) -> None:
+    """A copy of the closed database at ``target`` that shares its immutable table files (hard
+    links; copies across file systems) and copies the few small files that change with writes.
+    The original is only read, so a load that fails leaves it exactly as it was."""
+    try:
+        target.mkdir()
+        for name in sorted(os.listdir(database)):
+            source = database / name
+            if name == "LOCK" or name.startswith("LOG") or not source.is_file():
+                continue
+            if name.endswith((".sst", ".blob")):
+                try:
+                    os.link(source, target / name)
+                    continue
+                except OSError:
+                    pass
+            shutil.copy2(source, target / name)
+    except OSError as exc:
+        raise StoreError(f"{database.parent}: cannot copy the store to extend it ({one_line(exc)})") from None
+
+
+def _swap(work: Path, directory: Path) -> None:
+    """Put the loaded copy ``work`` in the place of ``directory`` (two renames)."""
+    if not directory.exists():
+        os.replace(work, directory)
+        return
+    old = directory.with_name(f".{directory.name}.old-{os.getpid()}")
+    os.replace(directory, old)
+    os.replace(work, directory)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _Counting:
+    """A binary file that reports how many bytes were read (for a progress bar)."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress) -> None:
+        self._raw = raw
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self._progress(len(data))
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self._progress(n or 0)
+        return n or 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
