@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
 from exograph.model import Entity
-from exograph.terms import Literal
 
 if TYPE_CHECKING:
     from exograph.store import Store
@@ -81,24 +80,28 @@ CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 _INDEXES = "CREATE INDEX names_key ON names (kind, key);"
 
-_EXO_ENTITY_FILTER = "FILTER(STRSTARTS(STR(?t), STR(exo:)) && ?t NOT IN ({not_entities}))".format(not_entities=", ".join(f"exo:{c}" for c in NOT_ENTITIES))
+_CLASSES = " ".join(f"exo:{c}" for c in vocab.CLASSES.values())
+_RELATIONS = " ".join(f"exo:{p}" for p in vocab.PREDICATES)
 
+#: what the index is built from: each a single pattern (or a small join) the engine answers fast,
+#: all run at once; their rows are read as lexical values
 QUERIES = {
-    "types": f"SELECT ?s ?t WHERE {{ ?s a ?t . {_EXO_ENTITY_FILTER} FILTER(isIRI(?s)) }}",
+    "types": f"SELECT ?s ?t WHERE {{ VALUES ?t {{ {_CLASSES} }} ?s a ?t . FILTER(isIRI(?s)) }}",
     "names": """SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel skos:altLabel oboInOwl:hasExactSynonym oboInOwl:hasDbXref }
                 ?s ?p ?o . FILTER(isIRI(?s) && isLiteral(?o)) }""",
-    "statements": "SELECT ?st ?s ?p ?o WHERE { ?st a exo:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
-    "cancers": "SELECT ?st ?c WHERE { ?st a exo:Statement ; exo:cancerType ?c }",
-    "evidence_counts": "SELECT ?st (COUNT(DISTINCT ?ev) AS ?n) WHERE { ?st a exo:Statement ; exo:evidence ?ev } GROUP BY ?st",
-    "plain": """SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o))
-                FILTER NOT EXISTS {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; a exo:Statement }} }}""".format(
-        predicates=" ".join(f"exo:{p}" for p in vocab.PREDICATES)
-    ),
+    "statements": "SELECT ?st WHERE { ?st a exo:Statement }",
+    "subjects": "SELECT ?st ?s WHERE { ?st rdf:subject ?s }",
+    "predicates": "SELECT ?st ?p WHERE { ?st rdf:predicate ?p }",
+    "objects": "SELECT ?st ?o WHERE { ?st rdf:object ?o }",
+    "cancers": "SELECT ?st ?c WHERE { ?st exo:cancerType ?c }",
+    "evidence_counts": "SELECT ?st (COUNT(DISTINCT ?ev) AS ?n) WHERE { ?st exo:evidence ?ev } GROUP BY ?st",
+    "plain": f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_RELATIONS} }} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }}",
     "sections": """SELECT ?section (COUNT(DISTINCT ?ev) AS ?evidences) (COUNT(DISTINCT ?st) AS ?relations)
-                   WHERE { ?st a exo:Statement ; rdf:subject ?s ; exo:evidence ?ev . ?ev exo:section ?section } GROUP BY ?section""",
-    "cited": "SELECT DISTINCT ?n WHERE { ?st a exo:Statement ; rdf:subject ?s ; exo:evidence/exo:reference/exo:referenceNumber ?n }",
+                   WHERE { ?st exo:evidence ?ev . ?ev exo:section ?section } GROUP BY ?section""",
+    "cited": "SELECT ?n (COUNT(*) AS ?uses) WHERE { ?st exo:evidence/exo:reference/exo:referenceNumber ?n } GROUP BY ?n",
     "references": "SELECT DISTINCT ?n WHERE { ?r exo:referenceNumber ?n }",
-    "predicate_labels": "SELECT ?p ?l WHERE { ?p a ?kind ; rdfs:label ?l . FILTER(?kind IN (owl:ObjectProperty, rdf:Property)) FILTER(isIRI(?p)) }",
+    "predicate_labels": "SELECT ?p ?l WHERE { VALUES ?kind { owl:ObjectProperty rdf:Property } ?p a ?kind ; rdfs:label ?l . FILTER(isIRI(?p)) }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
 }
 
 
@@ -304,37 +307,53 @@ class Index:
 # --------------------------------------------------------------------------- building
 
 
-def build_index(store: Store, directory: Path) -> Path:
+def build_index(store: Store, directory: Path, *, triples: int | None = None) -> Path:
     """Build the index of ``store`` and keep it in ``directory`` (an exograph store's directory)."""
     place = directory / INDEX_FILE
-    _save(build_database(store, store.fingerprint), place)
+    _save(build_database(store, store.fingerprint, triples=triples), place)
     return place
 
 
-def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Connection:
-    """The index of ``store`` as an in-memory SQLite database (see the module's documentation)."""
-    from exograph.resolve import name_keys
+def build_database(store: Store, fingerprint: str | None = None, *, triples: int | None = None) -> sqlite3.Connection:
+    """The index of ``store`` as an in-memory SQLite database (see the module's documentation);
+    ``triples``, when known, saves counting them again."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    # entities: typed with an exograph class that is not a record
-    types: dict[str, set[str]] = defaultdict(set)
-    for s, t in store.query(QUERIES["types"]).rows:
-        types[str(s)].add(str(t))
-    # relations: statements, then plain triples with no statement
-    statements: dict[str, tuple[str, str, str] | None] = {}
-    for st, s, p, o in store.query(QUERIES["statements"]).rows:
-        key = str(st)
-        triple = (str(s), str(p), str(o))
-        statements[key] = triple if key not in statements else None  # more than one: malformed, left out
-    cancers: dict[str, str] = {}
-    for st, c in store.query(QUERIES["cancers"]).rows:
-        key = str(st)
-        cancers[key] = min(cancers.get(key, str(c)), str(c))
-    evidence = {str(st): int(str(n)) for st, n in store.query(QUERIES["evidence_counts"]).rows}
     from exograph.graph import plain_key
+    from exograph.resolve import name_keys
+    from exograph.store import select_values
 
-    relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items() if triple is not None]
-    for s, p, o in store.query(QUERIES["plain"]).rows:
-        relations.append((plain_key(str(s), str(p), str(o)), str(s), str(p), str(o)))
+    queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
+    if callable(getattr(store, "select_values", None)):  # a native answer runs outside the interpreter: all at once
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            answers = dict(zip(queries, pool.map(lambda q: select_values(store, q), queries.values()), strict=True))
+    else:  # rdflib's evaluator is not safe to run in several threads
+        answers = {name: select_values(store, q) for name, q in queries.items()}
+    if triples is not None:
+        answers["triples"] = [(str(triples),)]
+
+    # entities: typed with an exograph class
+    types: dict[str, set[str]] = defaultdict(set)
+    for s, t in answers["types"]:
+        types[s].add(t)
+    # relations: statements with exactly one subject, predicate and object, then plain triples
+    # with no statement (a statement's parts missing or doubled: malformed, left out; validate says so)
+    parts: dict[str, list[list[str]]] = {st: [[], [], []] for (st,) in answers["statements"]}
+    for column, name in enumerate(("subjects", "predicates", "objects")):
+        for st, value in answers[name]:
+            slot = parts.get(st)
+            if slot is not None:
+                slot[column].append(value)
+    statements = {st: (s[0], p[0], o[0]) for st, (s, p, o) in parts.items() if len(s) == len(p) == len(o) == 1}
+    reified = set(statements.values())
+    cancers: dict[str, str] = {}
+    for st, c in answers["cancers"]:
+        cancers[st] = min(cancers.get(st, c), c)
+    evidence = {st: int(n) for st, n in answers["evidence_counts"]}
+    relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items()]
+    for s, p, o in answers["plain"]:
+        if (s, p, o) not in reified:
+            relations.append((plain_key(s, p, o), s, p, o))
     relations.sort()
 
     # names of every entity and of every IRI a relation joins or a context names
@@ -342,8 +361,7 @@ def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Conn
     pref: dict[str, str] = {}
     synonyms: dict[str, set[str]] = defaultdict(set)
     xrefs: dict[str, set[str]] = defaultdict(set)
-    for s, p, o in store.query(QUERIES["names"]).rows:
-        iri, prop, text = str(s), str(p), str(o)
+    for iri, prop, text in answers["names"]:
         if prop == vocab.RDFS + "label":
             labels[iri] = min(labels.get(iri, text), text)
         elif prop == vocab.SKOS + "prefLabel":
@@ -353,8 +371,8 @@ def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Conn
         else:
             synonyms[iri].add(text)
     labels.update(pref)
-    node_iris = {i for i, t in types.items()} | {r[1] for r in relations} | {r[3] for r in relations} | set(cancers.values())
     entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
+    node_iris = entity_iris | set(cancers.values())
     ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
     ids = {iri: n for n, iri in enumerate(ordered)}
 
@@ -364,13 +382,8 @@ def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Conn
     name_rows = []
     for iri in ordered:
         node = ids[iri]
-        entity = Entity(
-            iri,
-            _pick_type(types.get(iri, set())),
-            labels.get(iri, vocab.local_name(iri)),
-            tuple(sorted(synonyms.get(iri, ()))),
-            tuple(sorted(xrefs.get(iri, ()))),
-        )
+        label = labels.get(iri) or vocab.local_name(iri)
+        entity = Entity(iri, _pick_type(types.get(iri, set())), label, tuple(sorted(synonyms.get(iri, ()))), tuple(sorted(xrefs.get(iri, ()))))
         rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris)))
         for kind, key, score in name_keys(entity):
             name_rows.append((kind, key, node, score))
@@ -394,8 +407,8 @@ def build_database(store: Store, fingerprint: str | None = None) -> sqlite3.Conn
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
     db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
 
-    predicate_labels = {str(p): str(label) for p, label in store.query(QUERIES["predicate_labels"]).rows if isinstance(label, Literal)}
-    stats = _stats(store, types, relations, evidence, entity_iris, labels)
+    predicate_labels = {row[0]: row[1] for row in answers["predicate_labels"]}
+    stats = _stats(answers, types, relations, evidence, entity_iris)
     meta = {
         "version": INDEX_VERSION,
         "fingerprint": fingerprint or "",
@@ -436,37 +449,27 @@ def _pick_type(types: set[str]) -> str:
 
 
 def _stats(
-    store: Store,
+    answers: dict[str, list[tuple[str, ...]]],
     types: dict[str, set[str]],
     relations: list[tuple[str, str, str, str]],
     evidence: dict[str, int],
     entity_iris: set[str],
-    labels: dict[str, str],
 ) -> dict[str, Any]:
-    sections_ev: dict[str, int] = {}
-    sections_rel: dict[str, int] = {}
-    for section, evidences, rels in store.query(QUERIES["sections"]).rows:
-        sections_ev[str(section)] = int(str(evidences))
-        sections_rel[str(section)] = int(str(rels))
-    cited = sorted({int(str(n)) for (n,) in store.query(QUERIES["cited"]).rows if _is_int(n)})
-    known = sorted({int(str(n)) for (n,) in store.query(QUERIES["references"]).rows if _is_int(n)})
+    cited = sorted({int(n) for n, _ in answers["cited"] if n.lstrip("-").isdigit()})
+    known = sorted({int(n) for (n,) in answers["references"] if n.lstrip("-").isdigit()})
     by_type = Counter(_pick_type(types.get(i, set())) for i in entity_iris)
     return {
-        "triples": len(store),
+        "triples": int(answers["triples"][0][0]),
         "entities": len(entity_iris),
         "entities_by_type": dict(sorted(by_type.items())),
         "relations": len(relations),
         "relations_by_predicate": dict(sorted(Counter(vocab.local_name(r[2]) for r in relations).items())),
         "evidences": sum(evidence.get(r[0], 0) for r in relations),
-        "evidences_by_section": dict(sorted(sections_ev.items())),
-        "relations_by_section": dict(sorted(sections_rel.items())),
+        "evidences_by_section": dict(sorted((section, int(n)) for section, n, _ in answers["sections"])),
+        "relations_by_section": dict(sorted((section, int(n)) for section, _, n in answers["sections"])),
         "references_cited": cited,
         "references_not_cited": sorted(set(known) - set(cited)),
     }
-
-
-def _is_int(term: object) -> bool:
-    return isinstance(term, Literal) and isinstance(term.to_python(), int)
 
 
 # --------------------------------------------------------------------------- keeping
