@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from exograph.errors import ExographError
-from exograph.paths import PATH_CAP
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 
@@ -138,9 +137,10 @@ def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: st
     found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
     data = paths_json(kg.index, found)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
-    if found.truncated:
-        more = "the best of more than" if all_paths else "the best"
-        click.echo(f"note: more paths exist; showing {more} {len(found)} (the cap of --all is {PATH_CAP})", err=True)
+    if found.truncated and all_paths:
+        from exograph.paths import PATH_CAP
+
+        click.echo(f"note: more paths exist: showing the best {len(found)} of at least {found.found} (the cap of --all is {PATH_CAP})", err=True)
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Relation
+from exograph.store import own_query
 from exograph.terms import IRI, Literal, Term, iri_ref
 
 if TYPE_CHECKING:
@@ -67,12 +68,12 @@ def read_relations(store: Store, keys: Iterable[str]) -> dict[str, Relation]:
 def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
     values = " ".join(iri_ref(k) for k in keys)
     parts: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for st, p, o in store.query(_STATEMENT_QUERY.format(values=values)).rows:
+    for st, p, o in own_query(store, _STATEMENT_QUERY.format(values=values)).rows:
         parts[str(st)][str(p)].append(o)  # type: ignore[arg-type]
     evidence: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     numbers: dict[str, set[int]] = defaultdict(set)
     reviews: set[str] = set()
-    for st, ev, p, o, n, review in store.query(_EVIDENCE_QUERY.format(values=values)).rows:
+    for st, ev, p, o, n, review in own_query(store, _EVIDENCE_QUERY.format(values=values)).rows:
         evidence[str(st)][str(ev)][str(p)].append(o)  # type: ignore[arg-type]
         if isinstance(n, Literal) and str(p) == vocab.EXO + "reference":
             value = n.to_python()
@@ -132,7 +133,7 @@ def _queryable(iri: str) -> bool:
 
 def statement_keys(store: Store) -> list[str]:
     """Every statement IRI of a store, sorted."""
-    rows = store.query("SELECT ?st WHERE { ?st a exo:Statement ; rdf:subject ?s }").rows
+    rows = own_query(store, "SELECT ?st WHERE { ?st a exo:Statement ; rdf:subject ?s }").rows
     return sorted({str(st) for (st,) in rows if isinstance(st, IRI)})
 
 

@@ -151,7 +151,7 @@ class KnowledgeGraph:
         by_edge = dict(zip(edges, self._relations_of(edges), strict=True))
         index.preload({n for p in search.paths for n in p.nodes})
         found = Paths(GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward) for e, forward in p.hops)) for p in search.paths)
-        found.truncated = search.truncated
+        found.truncated, found.found = search.truncated, search.found
         return found
 
     def _relations_of(self, edges: Sequence[int]) -> list[Relation]:

@@ -59,9 +59,11 @@ class Path:
 
 
 class Paths(list[Path]):
-    """Ranked paths; ``truncated`` when more paths exist than were returned (the cap was hit)."""
+    """Ranked paths; ``truncated`` when more paths exist than were returned, ``found`` how many
+    candidate paths the search enumerated (at least that many exist)."""
 
     truncated: bool = False
+    found: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Search:
 
     paths: list[IdPath] = field(default_factory=list)
     truncated: bool = False
+    found: int = 0  #: candidate paths enumerated
 
 
 def search_paths(
@@ -90,14 +93,14 @@ def search_paths(
     all_paths: bool = False,
     limit: int = 5,
     undirected: bool = False,
-    cap: int = PATH_CAP,
+    cap: int | None = None,
     budget: int = SEARCH_BUDGET,
 ) -> Search:
     """Ranked id paths from ``source`` to ``target`` of at most ``max_hops`` hops (see the module)."""
     if max_hops < 1:
         raise ValueError("max_hops must be at least 1")
     a = index.arrays
-    wanted = cap if all_paths else limit
+    wanted = (PATH_CAP if cap is None else cap) if all_paths else limit
     result = Search()
     if source == target:
         return result
@@ -148,7 +151,9 @@ def search_paths(
             break
         if not all_paths and len(found) >= limit:
             break
+    index.preload({n for p in found for n in p.nodes})
     found.sort(key=lambda p: _rank(index, a, p))
+    result.found = len(found)
     result.truncated = result.truncated or len(found) > wanted
     result.paths = found[:wanted]
     return result

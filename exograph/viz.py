@@ -1,8 +1,9 @@
 """Interactive HTML: one self-contained file that works offline.
 
-pyvis 0.3.2 assembles the nodes and edges and ships vis-network; everything else is ours,
-because its templates load vis-network and bootstrap from a CDN (blank page offline), do not
-escape the heading, and ``Network.show()`` crashes. Here vis-network is inlined, data travels as
+pyvis 0.3.2 ships vis-network, which is inlined; everything else is ours, because pyvis's
+templates load vis-network and bootstrap from a CDN (blank page offline), do not escape the
+heading, its ``Network.show()`` crashes, and importing it imports networkx and IPython (0.1 s).
+The nodes and edges are the dictionaries pyvis would build. Data travels as
 escaped JSON in a non-executing ``<script type="application/json">``, and the page builds every
 tooltip and legend entry with ``textContent``, so a label such as ``<img src=x onerror=...>``
 stays text. The layout is seeded and physics stops once it settles, so every run looks the same.
@@ -68,46 +69,46 @@ OPTIONS: dict[str, Any] = {
 def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[GraphPath] = ()) -> dict[str, Any]:
     """What ``graph.js`` draws: vis-network nodes and edges (with exograph's context, evidence and
     style), options, the legend, and the highlighted paths as labels."""
-    try:
-        from pyvis.network import Network
-    except ImportError as exc:  # pragma: no cover - a dependency
-        raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install pyvis") from None
-
     path_edges = {h.edge.key for p in highlight for h in p.hops}
     path_nodes = {n for p in highlight for n in p.nodes}
-    net = Network(directed=True, cdn_resources="in_line")
     nodes = sorted({e.subject for e in edges} | {e.object for e in edges} | path_nodes)
+    nodes_data = []
     for iri in nodes:
         entity = index.entity(iri)
         kind = index.type(iri)
         colour, shape = STYLE.get(kind, _DEFAULT_STYLE)
-        net.add_node(
-            iri,
-            label=index.label(iri),
-            color=colour,
-            shape=shape,
-            font={"color": "#ffffff"} if shape == "box" else {"color": "#222222"},
-            borderWidth=4 if iri in path_nodes else 1,
-            exo_type=kind,
-            exo_synonyms=list(entity.synonyms) if entity else [],
-            exo_xrefs=list(entity.xrefs) if entity else [],
-            exo_on_path=iri in path_nodes,
+        nodes_data.append(
+            {
+                "id": iri,
+                "label": index.label(iri),
+                "color": colour,
+                "shape": shape,
+                "font": {"color": "#ffffff"} if shape == "box" else {"color": "#222222"},
+                "borderWidth": 4 if iri in path_nodes else 1,
+                "exo_type": kind,
+                "exo_synonyms": list(entity.synonyms) if entity else [],
+                "exo_xrefs": list(entity.xrefs) if entity else [],
+                "exo_on_path": iri in path_nodes,
+            }
         )
+    edges_data = []
     for e in sorted(edges, key=lambda e: e.key):
         on_path = e.key in path_edges
-        net.add_edge(
-            e.subject,
-            e.object,
-            id=e.key,
-            label=e.predicate_label,
-            color="#d62728" if on_path else "#888888",
-            width=4 if on_path else 1,
-            exo_context=_context(index, e),
-            exo_evidence=[{"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences],
-            exo_notes=list(e.notes),
-            exo_on_path=on_path,
+        edges_data.append(
+            {
+                "from": e.subject,
+                "to": e.object,
+                "arrows": "to",
+                "id": e.key,
+                "label": e.predicate_label,
+                "color": "#d62728" if on_path else "#888888",
+                "width": 4 if on_path else 1,
+                "exo_context": _context(index, e),
+                "exo_evidence": [{"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences],
+                "exo_notes": list(e.notes),
+                "exo_on_path": on_path,
+            }
         )
-    nodes_data, edges_data, *_ = net.get_network_data()
     legend = sorted({index.type(n) for n in nodes})
     return {
         "nodes": nodes_data,
@@ -150,10 +151,14 @@ def template_text(name: str) -> str:
 
 
 def vis_asset(name: str) -> str:
-    """``vis-network.min.js`` or ``vis-network.css``, as pyvis ships them."""
-    import pyvis
+    """``vis-network.min.js`` or ``vis-network.css``, as pyvis ships them (read without importing
+    pyvis, which would import networkx and IPython)."""
+    import importlib.util
 
-    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError("pyvis (which ships vis-network) is needed for HTML output; pip install pyvis")
+    return (Path(next(iter(spec.submodule_search_locations))) / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
 
 
 def _context(index: Index, e: Relation) -> list[list[str]]:

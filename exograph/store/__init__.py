@@ -138,17 +138,25 @@ class Store(Protocol):
 
 
 def select_values(store: Store, sparql: str) -> list[tuple[str, ...]]:
-    """The rows of a SELECT as lexical values only (IRIs and literals as their text, blank nodes
-    as ``_:label``, unbound as ""): the fast way to read many rows whose kinds are known. A store
-    may answer it natively (Oxigraph serializes CSV without holding the interpreter; an endpoint
-    answers CSV); any other store answers through :meth:`Store.query`."""
-    native = getattr(store, "select_values", None)
+    """The rows of one of exograph's own SELECT queries as lexical values only (IRIs and literals
+    as their text, blank nodes as ``_:label``, unbound as ""): the fast way to read many rows whose
+    kinds are known. A store may answer it natively (Oxigraph serializes CSV without holding the
+    interpreter; an endpoint answers CSV); any other store answers through :meth:`Store.query`.
+    Never pass a user's text: a native answer skips the safety check of user queries."""
+    native = getattr(store, "_select_values", None)
     if callable(native):
         return native(sparql)  # type: ignore[no-any-return]
     out = []
     for row in store.query(sparql).iter_rows():
         out.append(tuple("" if t is None else f"_:{t}" if t.__class__.__name__ == "BNode" else str(t) for t in row))
     return out
+
+
+def own_query(store: Store, sparql: str) -> QueryResult:
+    """One of exograph's own queries (constant text, IRIs it wrote itself): a store may run it
+    without the lexical safety check that every user query gets. Never pass a user's text."""
+    native = getattr(store, "_own_query", None)
+    return native(sparql) if callable(native) else store.query(sparql)  # type: ignore[no-any-return]
 
 
 def check_dataset(sparql: str, held: Iterable[str], *, base: str | None, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:
@@ -182,4 +190,4 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "select_values"]
+__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "own_query", "select_values"]

@@ -108,6 +108,16 @@ class OxigraphStore:
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         form = check_dataset(sparql, self.graphs(), base=base, default_graphs=default_graphs, named_graphs=named_graphs)
+        return self._run(sparql, form, base=base, default_graphs=default_graphs, named_graphs=named_graphs)
+
+    def _own_query(self, sparql: str) -> QueryResult:
+        """One of exograph's own queries (see :func:`exograph.store.own_query`): no lexical check."""
+        form = next(w for w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") if w in sparql)
+        return self._run(sparql, form)
+
+    def _run(
+        self, sparql: str, form: str, *, base: str | None = None, default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None
+    ) -> QueryResult:
         options: dict[str, Any] = {"prefixes": vocab.PREFIXES, "base_iri": base}
         if default_graphs is not None or named_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
@@ -126,13 +136,12 @@ class OxigraphStore:
             return QueryResult("SELECT", variables=variables, rows=_rows(answer))
         return QueryResult(form if form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT", triples=_triples(answer))
 
-    def select_values(self, sparql: str) -> list[tuple[str, ...]]:
-        """A SELECT's rows as lexical values (see :func:`exograph.store.select_values`), read as
-        CSV that Oxigraph writes without holding the interpreter, so several can run at once."""
+    def _select_values(self, sparql: str) -> list[tuple[str, ...]]:
+        """One of exograph's own SELECTs as lexical values (see :func:`exograph.store.select_values`),
+        read as CSV that Oxigraph writes without holding the interpreter, so several can run at once."""
         import csv
         import io
 
-        check_dataset(sparql, self.graphs(), base=None, default_graphs=None, named_graphs=None)
         try:
             answer = self.inner.query(sparql, prefixes=vocab.PREFIXES)
             if not isinstance(answer, ox.QuerySolutions):
