@@ -179,3 +179,20 @@ def test_text_keeps_state_and_negation_visible():
         "evidence": [],
     }
     assert text.edge(e)[0] == "  miRNA-X [lost] --NOT targets--> GENE"
+
+
+def test_output_to_a_pipe_is_written_not_replaced(tmp_path: Path):
+    """``-o`` naming a FIFO (or /dev/stdout) writes into it; the atomic rename is for regular files only."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "out.html"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, _, _ = run("viz", "-o", str(fifo), "--focus", "APAF1")
+    reader.join(timeout=30)
+    assert code == 0 and b"APAF1" in received[0]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

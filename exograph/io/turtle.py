@@ -80,7 +80,17 @@ _RDF_TYPE = IRI(vocab.RDF + "type")
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written."""
+    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written. A path
+    that is not a regular file (``/dev/stdout``, a pipe) is written to as it is, never replaced."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            return
+    except FileNotFoundError:
+        pass
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
