@@ -31,11 +31,15 @@ class Served:
 
 
 @contextmanager
-def serving(serve_args: Sequence[str] = (), data: Sequence[Path] = (), *, cache_dir: Path, startup: float = 60.0) -> Iterator[Served]:
-    """``exograph [--data D...] serve --port 0 ARGS`` until the block ends (then Ctrl-C)."""
+def serving(
+    serve_args: Sequence[str] = (), data: Sequence[Path] = (), *, cache_dir: Path, startup: float = 60.0, store: Path | None = None
+) -> Iterator[Served]:
+    """``exograph [--data D...] [--store S] serve --port 0 ARGS`` until the block ends (then Ctrl-C)."""
     command = [sys.executable, "-m", "exograph"]
     for path in data:
         command += ["--data", str(path)]
+    if store is not None:
+        command += ["--store", str(store)]
     command += ["serve", "--port", "0", *serve_args]
     env = {**os.environ, "EXOGRAPH_CACHE_DIR": str(cache_dir)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

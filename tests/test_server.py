@@ -20,6 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
+from exograph import resources
 from exograph.cli import cli
 
 from .conftest import FIXTURES, iri
@@ -572,3 +573,22 @@ def test_bad_options_are_one_line_errors(tmp_path):
     ):
         result = runner.invoke(cli, ["serve", *args])
         assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_an_on_disk_store(tmp_path_factory, kg):
+    """``exograph --store DIR serve``: the workers open the store and its index themselves."""
+    from exograph.store.oxigraph import load_files
+
+    directory = tmp_path_factory.mktemp("served") / "store"
+    load_files(directory, [resources.packaged_triples(), resources.ontology_file()])
+    load_files(directory, [FIXTURES / "tiny.ttl"], graph="http://example.org/tiny")
+    with serving(["--workers", "2"], cache_dir=tmp_path_factory.mktemp("cache"), store=directory) as served:
+        for _ in range(4):  # every worker answers
+            status, content_type, body = sparql(served, SELECT)
+            assert status == 200 and rows_of(body, content_type) == expected_rows(kg, SELECT)
+        status, _, body = sparql(served, "ASK { GRAPH <http://example.org/tiny> { ent:evil exo:targets ent:GENE1 } }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        status, _, body = sparql(served, "SELECT * FROM <http://example.org/elsewhere> WHERE { ?s ?p ?o }")
+        assert status == 403 and "it holds: <http://example.org/tiny>" in body.decode()
+        reply = fetch(served.url + "api/path?" + urlencode({"source": "miR-21", "target": "paclitaxel resistance"}))
+        assert reply.status == 200 and json.loads(reply.body)["paths"][1]["nodes"][1]["label"] == "APAF1"

@@ -104,7 +104,20 @@ class Backend:
                 raise ServerError(f"the SPARQL engine fails a simple query: {response.body.decode().strip()}")
 
     def enter_worker(self) -> None:
-        """Run first in each worker: no network, and at most ``limits.max_memory`` more memory."""
+        """Run first in each worker: its own handles on an on-disk store and index (a database's
+        threads and locks do not survive a fork), no network, at most ``limits.max_memory`` more memory."""
+        reopen = getattr(self.store, "reopened", None)
+        if callable(reopen):
+            fresh = reopen()
+            if fresh is not self.store:
+                from exograph.index import Index
+
+                self.store = self.kg.store = fresh
+                kept = self.kg.index.path
+                if kept is not None:
+                    index = Index.open(kept)
+                    if index is not None:
+                        self.kg.__dict__["index"] = index
         self.forbid_network()
         if self.limits.max_memory:
             _limit_memory(self.limits.max_memory)
