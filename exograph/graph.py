@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Relation
 from exograph.store import own_query
-from exograph.terms import IRI, Literal, Term, iri_ref
+from exograph.terms import Literal, Term, iri_ref
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -129,12 +129,6 @@ def _evidence(fields: dict[str, list[Term]], numbers: set[int], reviews: set[str
 def _queryable(iri: str) -> bool:
     """Whether an IRI can be written in a query as it is (the rest cannot be asked about)."""
     return bool(iri) and not any(c in iri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in iri)
-
-
-def statement_keys(store: Store) -> list[str]:
-    """Every statement IRI of a store, sorted."""
-    rows = own_query(store, "SELECT ?st WHERE { ?st a exo:Statement ; rdf:subject ?s }").rows
-    return sorted({str(st) for (st,) in rows if isinstance(st, IRI)})
 
 
 def to_networkx(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:

@@ -225,10 +225,6 @@ class Index:
         for iri, label, kind, synonyms, xrefs in self.db.execute("SELECT iri, label, type, synonyms, xrefs FROM nodes WHERE entity = 1 ORDER BY id"):
             yield Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)))
 
-    @property
-    def node_count(self) -> int:
-        return int(self._meta["nodes"])
-
     # ------------------------------------------------------------------ names
 
     def lookup(self, kind: int, key: str) -> list[tuple[int, float]]:
@@ -273,10 +269,6 @@ class Index:
             chunk = wanted[start : start + 900]
             out.update(self.db.execute(f"SELECT id, key FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return out
-
-    def edge_id(self, key: str) -> int | None:
-        row = self.db.execute("SELECT id FROM edges WHERE key = ?", (key,)).fetchone()
-        return None if row is None else row[0]
 
     @cached_property
     def predicates(self) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from exograph import vocab
@@ -111,18 +111,6 @@ class Context:
             if value:
                 out[spec.name] = list(value) if spec.many else value
         return out
-
-    def entities(self) -> list[str]:
-        """The IRIs of every entity the context names."""
-        found: list[str] = []
-        for spec in vocab.CONTEXT:
-            if spec.kind == "entity":
-                value = getattr(self, spec.name)
-                found.extend(value if spec.many else [value] if value else [])
-        return found
-
-
-assert [f.name for f in fields(Context)] == [spec.name for spec in vocab.CONTEXT], "Context must follow vocab.CONTEXT"
 
 
 @dataclass(frozen=True)

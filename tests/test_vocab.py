@@ -48,3 +48,32 @@ def test_exo_refuses_a_misspelt_term():
 def test_shorten_uses_prefixes():
     assert vocab.shorten(vocab.ENTITY + "miRNA-21") == "ent:miRNA-21"
     assert vocab.shorten("http://example.org/x") == "http://example.org/x"
+
+
+def test_one_context_spec_drives_every_layer():
+    """The Context record, the curation columns, the ontology and the JSON all follow vocab.CONTEXT."""
+    from dataclasses import fields
+
+    from exograph import ontology, vocab
+    from exograph.io.curation import RELATION_COLUMNS
+    from exograph.model import Context
+
+    names = [spec.name for spec in vocab.CONTEXT]
+    assert [f.name for f in fields(Context)] == names
+    assert set(names) <= set(RELATION_COLUMNS)
+    for spec in vocab.CONTEXT:
+        assert vocab.exo(spec.rdf_property)  # declared in the closed vocabulary
+        assert ontology.labels().get(vocab.EXO + spec.rdf_property), f"the ontology gives {spec.rdf_property} no label"
+    full = Context.of(
+        {
+            "cancer": "c",
+            "donor": "d",
+            "recipient": "r",
+            "biofluid": ["b2", "b1"],
+            "subject_state": "lost",
+            "object_state": "elevated",
+            "negated": True,
+            "clinical_value": ["prognostic"],
+        }
+    )
+    assert list(full.as_dict()) == names and full.biofluid == ("b1", "b2")
