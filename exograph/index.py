@@ -514,10 +514,13 @@ def _cache_file(directory: Path, fingerprint: str) -> Path | None:
     try:
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         info = root.stat()
+        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077 and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            os.chmod(root, 0o700)  # made by an older exograph with the default mode: make it private
+            info = root.stat()
     except OSError:
         return None
     if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return None
+        return None  # a directory someone else may write: nothing is kept or read there
     key = hashlib.sha256(f"{INDEX_VERSION}\n{directory.resolve()}\n{fingerprint}".encode()).hexdigest()[:32]
     return root / f"index-{key}.sqlite"
 

@@ -288,6 +288,8 @@ def test_a_bare_oxigraph_directory_opens_with_its_index_in_a_private_cache(tmp_p
     os.chmod(kept, 0o666)
     again = KnowledgeGraph(OxigraphStore.open(tmp_path / "bare"))
     assert again.entity("GENE1").label == "GENE1" and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    os.chmod(cache, 0o755)  # an older cache directory with the default mode is made private
+    assert KnowledgeGraph(OxigraphStore.open(tmp_path / "bare")).index.path == kept and stat.S_IMODE(cache.stat().st_mode) == 0o700
     os.chmod(cache, 0o777)  # a cache directory others can write is not used at all
     assert KnowledgeGraph(OxigraphStore.open(tmp_path / "bare")).index.path is None
 
