@@ -172,14 +172,20 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops around --focus.")
 @click.option("--path", "path_", nargs=2, metavar="SOURCE TARGET", help="Draw (and highlight) the paths between two entities.")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path for --path.")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most relations drawn around --focus (browsers draw a few thousand).")
 @FORMAT
 @click.pass_context
-def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: tuple[str, str] | None, max_hops: int, fmt: str) -> None:
+def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: tuple[str, str] | None, max_hops: int, limit: int, fmt: str) -> None:
     """Write the graph as one self-contained, offline, interactive HTML file."""
     from exograph.io.turtle import write_text_atomic
 
-    html = _kg(ctx).to_html(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops)  # type: ignore[arg-type]
+    kg = _kg(ctx)
+    html = kg.to_html(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops, limit=limit)  # type: ignore[arg-type]
     write_text_atomic(output, html)
+    if focus is not None:
+        total = kg.neighbors(focus, depth=depth, limit=0).total_edges
+        if total > limit:
+            click.echo(f"note: drew {limit} of the {total} relations within {depth} hop(s) of '{focus}'; give a larger --limit to draw more", err=True)
     if fmt == "json":
         return _emit({"output": str(output), "bytes": len(html.encode("utf-8"))})
     click.echo(f"wrote {output}")

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Relation
-from exograph.store import own_query
-from exograph.terms import Literal, Term, iri_ref
+from exograph.store import select_values
+from exograph.terms import iri_ref
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -67,20 +67,18 @@ def read_relations(store: Store, keys: Iterable[str]) -> dict[str, Relation]:
 
 def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
     values = " ".join(iri_ref(k) for k in keys)
-    parts: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-    for st, p, o in own_query(store, _STATEMENT_QUERY.format(values=values)).rows:
-        parts[str(st)][str(p)].append(o)  # type: ignore[arg-type]
-    evidence: dict[str, dict[str, dict[str, list[Term]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for st, p, o in select_values(store, _STATEMENT_QUERY.format(values=values)):
+        parts[st][p].append(o)
+    evidence: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     numbers: dict[str, set[int]] = defaultdict(set)
     reviews: set[str] = set()
-    for st, ev, p, o, n, review in own_query(store, _EVIDENCE_QUERY.format(values=values)).rows:
-        evidence[str(st)][str(ev)][str(p)].append(o)  # type: ignore[arg-type]
-        if isinstance(n, Literal) and str(p) == vocab.EXO + "reference":
-            value = n.to_python()
-            if isinstance(value, int):
-                numbers[str(ev)].add(value)
-        if review is not None:
-            reviews.add(str(o))
+    for st, ev, p, o, n, review in select_values(store, _EVIDENCE_QUERY.format(values=values)):
+        evidence[st][ev][p].append(o)
+        if n and p == vocab.EXO + "reference" and n.lstrip("-").isdigit():
+            numbers[ev].add(int(n))
+        if review:
+            reviews.add(o)
     out = {}
     for key in keys:
         fields = parts.get(key)
@@ -91,31 +89,31 @@ def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
         except ValueError:
             continue
         evidences = tuple(sorted(_evidence(ev_fields, numbers.get(ev, set()), reviews) for ev, ev_fields in evidence.get(key, {}).items()))
-        notes = tuple(sorted(str(n) for n in fields.get(vocab.EXO + "note", [])))
-        out[key] = Relation(str(s), str(p), str(o), context_of(fields), evidences, notes, key=key)
+        notes = tuple(sorted(fields.get(vocab.EXO + "note", [])))
+        out[key] = Relation(s, p, o, context_of(fields), evidences, notes, key=key)
     return out
 
 
-def context_of(fields: dict[str, list[Term]]) -> Context:
-    """The context of a statement from its properties (IRI -> values), as :data:`vocab.CONTEXT` says."""
+def context_of(fields: dict[str, list[str]]) -> Context:
+    """The context of a statement from its properties (IRI -> lexical values), as :data:`vocab.CONTEXT` says."""
     values: dict[str, object] = {}
     for spec in vocab.CONTEXT:
-        found = sorted(str(v) for v in fields.get(vocab.EXO + spec.rdf_property, []))
+        found = sorted(fields.get(vocab.EXO + spec.rdf_property, []))
         if spec.kind == "flag":
-            values[spec.name] = any(isinstance(v, Literal) and v.to_python() is True for v in fields.get(vocab.EXO + spec.rdf_property, []))
+            values[spec.name] = any(v.strip() in ("true", "1") for v in found)
         else:
             values[spec.name] = found if spec.many else (found[0] if found else None)
     return Context.of(values)
 
 
-def _first(fields: dict[str, list[Term]], prop: str) -> str | None:
-    values = sorted(str(v) for v in fields.get(vocab.EXO + prop, []))
+def _first(fields: dict[str, list[str]], prop: str) -> str | None:
+    values = sorted(fields.get(vocab.EXO + prop, []))
     return values[0] if values else None
 
 
-def _evidence(fields: dict[str, list[Term]], numbers: set[int], reviews: set[str]) -> Evidence:
+def _evidence(fields: dict[str, list[str]], numbers: set[int], reviews: set[str]) -> Evidence:
     refs = tuple(sorted(numbers))
-    sources = sorted(str(s) for s in fields.get(vocab.EXO + "curatedFrom", []) if str(s) not in reviews)
+    sources = sorted(s for s in fields.get(vocab.EXO + "curatedFrom", []) if s not in reviews)
     return Evidence(
         refs=refs,
         refs_printed=_first(fields, "refsAsPrinted") or ",".join(map(str, refs)),

@@ -208,11 +208,13 @@ class KnowledgeGraph:
         path: tuple[str, str] | None = None,
         max_hops: int = 4,
         title: str = "exograph",
+        limit: int | None = None,
     ) -> str:
-        """A self-contained interactive HTML page of the graph, a neighbourhood, or a path."""
+        """A self-contained interactive HTML page of the graph, a neighbourhood (at most ``limit``
+        of its relations, in statement order), or a path."""
         from exograph.viz import render_html
 
-        edges, highlight = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops)
+        edges, highlight = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops, limit=limit)
         return render_html(self.index, edges, highlight=highlight, title=title)
 
     def stats(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ read the same text in more than one way, every reading is checked and a refusal 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -90,6 +91,7 @@ _EXPONENT = r"[eE][+-]?[0-9]+"
 _SKIP = r"(?:[ \t\r\n]+|\#[^\r\n]*)*+"  # WS and comments
 
 
+@functools.cache
 def _terminals(uchar: bool, names: bool = True) -> re.Pattern[str]:
     """One match: white space and comments, then one token (its kind is the group's name) or the end; not
     ``names``: no prefixed name."""
@@ -115,9 +117,10 @@ def _terminals(uchar: bool, names: bool = True) -> re.Pattern[str]:
     )
 
 
-_RAW = _terminals(uchar=True)  # the text as written: \u escapes only inside IRIs and strings
-_EXPANDED = _terminals(uchar=False)  # the text with its \u escapes expanded
-_NO_NAMES = {_RAW: _terminals(uchar=True, names=False), _EXPANDED: _terminals(uchar=False, names=False)}
+# Compiling one of these takes ~15 ms: each is compiled on first use (the expanded reading only for
+# a text with \u escapes), not at import.
+_RAW = True  # the text as written: \u escapes only inside IRIs and strings (uchar=True)
+_EXPANDED = False  # the text with its \u escapes expanded
 # The characters a prefix may hold from a word on: where a word is no prefix, no prefix starts before their end
 # (so a.a.a.a... is read in one pass, not one per a).
 _PREFIX_RUN = re.compile(f"[{_PN_CHARS}.]*+")
@@ -136,9 +139,13 @@ class _Source(NamedTuple):
     """A text the terminals read: the query as written, or with its \\u escapes expanded."""
 
     text: str
-    terminals: re.Pattern[str]
+    uchar: bool  #: read \u escapes inside IRIs and strings (the text as written), or not (expanded)
     starts: tuple[int, ...] = ()  #: positions in ``text`` just after an expanded escape
     shifts: tuple[int, ...] = ()  #: how many characters the escapes up to there removed
+
+    @property
+    def terminals(self) -> re.Pattern[str]:
+        return _terminals(self.uchar)
 
     def original(self, pos: int) -> int:
         """The position in the query of position ``pos`` of ``text``."""
@@ -249,7 +256,7 @@ class _Reading:
         first is the operator '<' (or '<='). With ``record``, the state after each token from the first fork
         on goes there; with ``main`` and ``seen``, the walk stops at a state either holds (adding its own to
         ``seen``), and raises :class:`_TooAmbiguous` after ``limit`` tokens."""
-        text, match, no_names = self.source.text, self.source.terminals.match, _NO_NAMES[self.source.terminals].match
+        text, match, no_names = self.source.text, self.source.terminals.match, _terminals(self.source.uchar, names=False).match
         kinds, outer, push = self.kinds, self.outer, self.push
         plain = 0  # no prefixed name starts before this position
         stack, prev, values = state

@@ -174,3 +174,11 @@ def test_help_and_version_import_nothing_heavy():
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
     proc = exograph("--version")
     assert proc.returncode == 0 and "version" in proc.stdout
+
+
+def test_viz_draws_at_most_limit_relations_and_says_so(tmp_path: Path):
+    out = tmp_path / "v.html"
+    proc = exograph("viz", "--focus", "exosome", "--limit", "5", "-o", str(out))
+    assert proc.returncode == 0 and "5 relations" in out.read_text(encoding="utf-8")
+    assert proc.stderr.startswith("note: drew 5 of the ")
+    assert proc.stderr.endswith("relations within 1 hop(s) of 'exosome'; give a larger --limit to draw more\n")

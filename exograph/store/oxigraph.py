@@ -53,8 +53,8 @@ class OxigraphStore:
     Build one with :meth:`memory` (RDF files parsed into memory) or :meth:`open` (a directory).
     """
 
-    def __init__(self, inner: ox.Store, *, path: Path | None = None, read_only: bool = False, sources: Sequence[Path] = ()) -> None:
-        self.inner = inner
+    def __init__(self, inner: ox.Store | None, *, path: Path | None = None, read_only: bool = False, sources: Sequence[Path] = ()) -> None:
+        self._inner = inner  #: None: an on-disk store not opened yet (it opens on first use)
         self.path = path  #: the store directory (None: in memory)
         self.read_only = read_only
         self.sources = tuple(sources)  #: the files parsed into an in-memory store
@@ -75,20 +75,28 @@ class OxigraphStore:
 
     @classmethod
     def open(cls, directory: Path) -> OxigraphStore:
-        """The store in ``directory`` (an exograph store, or a bare Oxigraph database), read-only."""
+        """The store in ``directory`` (an exograph store, or a bare Oxigraph database), read-only;
+        the database opens on first use (a command that hands its query to a child never opens it)."""
         directory = Path(directory)
         if not is_store(directory):
             raise StoreError(f"{directory}: no exograph store there; create it with 'exograph load FILE... --store {directory}'")
-        try:
-            inner = ox.Store.read_only(str(database_dir(directory)))
-        except OSError as exc:
-            raise StoreError(f"{directory}: cannot open the store ({one_line(exc)})") from None
-        return cls(inner, path=directory, read_only=True)
+        return cls(None, path=directory, read_only=True)
+
+    @property
+    def inner(self) -> ox.Store:
+        """The pyoxigraph store."""
+        if self._inner is None:
+            assert self.path is not None
+            try:
+                self._inner = ox.Store.read_only(str(database_dir(self.path)))
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the store ({one_line(exc)})") from None
+        return self._inner
 
     def reopened(self) -> OxigraphStore:
-        """This store for a forked child process: an on-disk store opened anew (its database's
-        threads and locks do not survive a fork); an in-memory one as it is."""
-        return self if self.path is None else OxigraphStore.open(self.path)
+        """This store for a forked child process: an on-disk store opened anew if this process has
+        opened it (a database's threads and locks do not survive a fork); an in-memory one as it is."""
+        return self if self.path is None or self._inner is None else OxigraphStore.open(self.path)
 
     # ------------------------------------------------------------------ the Store interface
 
