@@ -182,3 +182,35 @@ def test_viz_draws_at_most_limit_relations_and_says_so(tmp_path: Path):
     assert proc.returncode == 0 and "5 relations" in out.read_text(encoding="utf-8")
     assert proc.stderr.startswith("note: drew 5 of the ")
     assert proc.stderr.endswith("relations within 1 hop(s) of 'exosome'; give a larger --limit to draw more\n")
+
+
+def test_load_shows_a_progress_bar_on_a_terminal(tmp_path: Path):
+    import pty
+
+    main, secondary = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "exograph.cli", "load", str(resources.packaged_triples()), "--store", str(tmp_path / "s")],
+            stdout=subprocess.PIPE,
+            stderr=secondary,
+            cwd=ROOT,
+            timeout=120,
+        )
+        os.close(secondary)
+        secondary = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+        if secondary >= 0:
+            os.close(secondary)
+    assert proc.returncode == 0
+    assert b"loading" in shown and b"100%" in shown
+    assert proc.stdout.decode().startswith(f"created {tmp_path / 's'}: ")

@@ -301,3 +301,11 @@ def test_opening_what_is_not_a_store_is_a_clear_error(tmp_path: Path):
     (tmp_path / "plain" / "notes.txt").write_text("x")
     with pytest.raises(StoreError, match="not an exograph store"):
         load_files(tmp_path / "plain", [FIXTURES / "tiny.ttl"])
+
+
+def test_load_reports_progress_in_bytes(tmp_path: Path):
+    """What the progress bar of ``exograph load`` counts on a terminal: every byte of every file."""
+    seen: list[int] = []
+    report = load_files(tmp_path / "s", [FIXTURES / "tiny.ttl", resources.packaged_triples()], progress=seen.append)
+    assert sum(seen) == (FIXTURES / "tiny.ttl").stat().st_size + resources.packaged_triples().stat().st_size
+    assert report.triples_after == count(tmp_path / "s") > 8000
