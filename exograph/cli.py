@@ -179,13 +179,15 @@ def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: 
     """Write the graph as one self-contained, offline, interactive HTML file."""
     from exograph.io.turtle import write_text_atomic
 
+    from exograph.viz import render_html
+
     kg = _kg(ctx)
-    html = kg.to_html(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops, limit=limit)  # type: ignore[arg-type]
+    drawing = kg.subgraph(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops, limit=limit)  # type: ignore[arg-type]
+    html = render_html(kg.index, drawing.edges, highlight=drawing.highlight)
     write_text_atomic(output, html)
-    if focus is not None:
-        total = kg.neighbors(focus, depth=depth, limit=0).total_edges
-        if total > limit:
-            click.echo(f"note: drew {limit} of the {total} relations within {depth} hop(s) of '{focus}'; give a larger --limit to draw more", err=True)
+    if drawing.total > len(drawing.edges):
+        shown = len(drawing.edges)
+        click.echo(f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'; give a larger --limit to draw more", err=True)
     if fmt == "json":
         return _emit({"output": str(output), "bytes": len(html.encode("utf-8"))})
     click.echo(f"wrote {output}")

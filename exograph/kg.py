@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -186,19 +187,23 @@ class KnowledgeGraph:
         max_hops: int = 4,
         cancer: str | None = None,
         limit: int | None = None,
-    ) -> tuple[list[Relation], list[GraphPath]]:
-        """What a drawing shows: the relations around ``focus`` and/or on the paths between
-        ``path``'s two entities (all relations without either), and those paths to highlight."""
+    ) -> Drawing:
+        """What a drawing shows: the relations around ``focus`` (at most ``limit``) and/or on the
+        paths between ``path``'s two entities (all relations without either), and those paths."""
         highlight: list[GraphPath] = []
         chosen: dict[str, Relation] = {}
+        total = 0
         if path is not None:
             highlight = list(self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer))
             chosen.update((h.edge.key, h.edge) for p in highlight for h in p.hops)
         if focus is not None:
-            chosen.update((r.key, r) for r in self.neighbors(focus, depth=depth, cancer=cancer, limit=limit).edges)
+            hood = self.neighbors(focus, depth=depth, cancer=cancer, limit=limit)
+            chosen.update((r.key, r) for r in hood.edges)
+            total = hood.total_edges
         if focus is None and path is None:
-            return self.relations(), []
-        return [chosen[k] for k in sorted(chosen)], highlight
+            everything = self.relations()
+            return Drawing(everything, [], len(everything))
+        return Drawing([chosen[k] for k in sorted(chosen)], highlight, max(total, len(chosen)))
 
     def to_html(
         self,
@@ -214,8 +219,8 @@ class KnowledgeGraph:
         of its relations, in statement order), or a path."""
         from exograph.viz import render_html
 
-        edges, highlight = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops, limit=limit)
-        return render_html(self.index, edges, highlight=highlight, title=title)
+        drawing = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops, limit=limit)
+        return render_html(self.index, drawing.edges, highlight=drawing.highlight, title=title)
 
     def stats(self) -> dict[str, Any]:
         """Counts: triples, entities by type, relations by predicate, evidences, references."""
@@ -240,6 +245,16 @@ class KnowledgeGraph:
     def _cancer_node(self, name: str | None) -> int | None:
         iri = self._cancer(name)
         return None if iri is None else _node(self.index, iri)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """What a drawing shows: relations, the paths to highlight, and how many relations there were
+    to draw (more than ``edges`` when a limit cut them)."""
+
+    edges: list[Relation]
+    highlight: list[GraphPath]
+    total: int
 
 
 def _node(index: Index, iri: str) -> int:

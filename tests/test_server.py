@@ -495,7 +495,8 @@ def test_api_for_the_explorer(server, kg):
     assert sorted(e["label"] for e in drawing["edges"] if e["exo_on_path"]) == ["confers resistance to", "mediates", "targets"]
     from exograph.viz import graph_data
 
-    edges, highlight = kg.subgraph(focus="APAF1", depth=2)
+    drawing = kg.subgraph(focus="APAF1", depth=2)
+    edges, highlight = drawing.edges, drawing.highlight
     assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(graph_data(kg.index, edges, highlight=highlight)))
     from exograph.query import named_queries
 

@@ -84,14 +84,14 @@ def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
     source, target = params.get("source") or None, params.get("target") or None
     if (source is None) != (target is None):
         raise ProtocolError("give both source and target (or neither)")
-    edges, highlight = kg.subgraph(
+    drawing = kg.subgraph(
         focus=params.get("name") or None,
         depth=_integer(params, "depth", 1, 1, 6),
         path=(source, target) if source and target else None,
         max_hops=_integer(params, "max_hops", 4, 1, 8),
         cancer=params.get("cancer") or None,
     )
-    return graph_data(kg.index, edges, highlight=highlight)
+    return graph_data(kg.index, drawing.edges, highlight=drawing.highlight)
 
 
 def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:
