@@ -178,7 +178,6 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
 def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: tuple[str, str] | None, max_hops: int, limit: int, fmt: str) -> None:
     """Write the graph as one self-contained, offline, interactive HTML file."""
     from exograph.io.turtle import write_text_atomic
-
     from exograph.viz import render_html
 
     kg = _kg(ctx)
