@@ -196,21 +196,16 @@ def _offer(best: dict[int, tuple[int, bool, int]], other: int, candidate: tuple[
 
 def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: int | None, undirected: bool) -> dict[int, int]:
     """How many hops every node within ``max_hops`` needs to reach ``target`` (a backward BFS)."""
+    sides = [(a.in_start, a.in_edges, a.subject)] + ([(a.out_start, a.out_edges, a.object)] if undirected else [])
     distance = {target: 0}
     frontier = [target]
     for d in range(1, max_hops + 1):
         nxt = []
         for node in frontier:
-            for i in range(a.in_start[node], a.in_start[node + 1]):
-                edge = a.in_edges[i]
-                other = a.subject[edge]
-                if other not in distance and _allowed(a, edge, cancer):
-                    distance[other] = d
-                    nxt.append(other)
-            if undirected:
-                for i in range(a.out_start[node], a.out_start[node + 1]):
-                    edge = a.out_edges[i]
-                    other = a.object[edge]
+            for start, edges, ends in sides:
+                for i in range(start[node], start[node + 1]):
+                    edge = edges[i]
+                    other = ends[edge]
                     if other not in distance and _allowed(a, edge, cancer):
                         distance[other] = d
                         nxt.append(other)
