@@ -299,16 +299,17 @@ class Index:
 # --------------------------------------------------------------------------- building
 
 
-def build_index(store: Store, directory: Path, *, triples: int | None = None) -> Path:
+def build_index(store: Store, directory: Path, *, triples: int | None = None, facts: Facts | None = None) -> Path:
     """Build the index of ``store`` and keep it in ``directory`` (an exograph store's directory)."""
     place = directory / INDEX_FILE
-    _save(build_database(store, store.fingerprint, triples=triples), place)
+    _save(build_database(store, store.fingerprint, triples=triples, facts=facts), place)
     return place
 
 
-def build_database(store: Store, fingerprint: str | None = None, *, triples: int | None = None) -> sqlite3.Connection:
+def build_database(store: Store, fingerprint: str | None = None, *, triples: int | None = None, facts: Facts | None = None) -> sqlite3.Connection:
     """The index of ``store`` as an in-memory SQLite database (see the module's documentation);
-    ``triples``, when known, saves counting them again."""
+    ``triples``, when known, saves counting them again; ``facts``, when the store's triples were
+    watched as they were loaded (:class:`Facts`), save asking the store for them."""
     from concurrent.futures import ThreadPoolExecutor
 
     from exograph.graph import plain_key
@@ -316,12 +317,15 @@ def build_database(store: Store, fingerprint: str | None = None, *, triples: int
     from exograph.store import select_values
 
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
-    if callable(getattr(store, "select_values", None)):  # a native answer runs outside the interpreter: all at once
+    if facts is not None:
+        answers = facts.answers()
+    elif callable(getattr(store, "select_values", None)):  # a native answer runs outside the interpreter: all at once
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             answers = dict(zip(queries, pool.map(lambda q: select_values(store, q), queries.values()), strict=True))
     else:  # rdflib's evaluator is not safe to run in several threads
         answers = {name: select_values(store, q) for name, q in queries.items()}
-    if triples is not None:
+    if triples is not None or "triples" not in answers:
+        triples = triples if triples is not None else len(store)
         answers["triples"] = [(str(triples),)]
 
     # entities: typed with an exograph class
@@ -414,6 +418,113 @@ def build_database(store: Store, fingerprint: str | None = None, *, triples: int
     db.executescript(_INDEXES)
     db.commit()
     return db
+
+
+_RDF_TYPE = vocab.RDF + "type"
+_NAME_PROPERTIES = frozenset(
+    {vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.SKOS + "altLabel", vocab.OBOINOWL + "hasExactSynonym", vocab.OBOINOWL + "hasDbXref"}
+)
+_CLASS_IRIS = frozenset(vocab.EXO + c for c in vocab.CLASSES.values())
+_RELATION_IRIS = frozenset(vocab.EXO + p for p in vocab.PREDICATES)
+_PROPERTY_KINDS = frozenset({vocab.OWL + "ObjectProperty", vocab.RDF + "Property"})
+_STATEMENT_PARTS = frozenset({vocab.RDF + "subject", vocab.RDF + "object", vocab.EXO + "cancerType"})
+
+
+class Facts:
+    """What the index needs, gathered from triples as they stream past (while ``exograph load``
+    bulk-loads them), instead of asked of the store afterwards: the same rows the index's SELECT
+    queries give (:data:`QUERIES`), with duplicates removed as a store removes them. Reading a
+    million triples back out of RocksDB costs several times more than watching them go in."""
+
+    def __init__(self) -> None:
+        self.sets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        self.evidence: dict[str, set[str]] = defaultdict(set)  #: statement -> evidence nodes
+        self.sections: dict[str, set[str]] = defaultdict(set)  #: evidence -> sections
+        self.references: dict[str, set[str]] = defaultdict(set)  #: evidence -> references
+        self.numbers: dict[str, set[str]] = defaultdict(set)  #: reference -> numbers
+        self.properties: set[str] = set()
+        self.labels: dict[str, set[str]] = defaultdict(set)
+        self.usable = True  #: false once a blank node is a statement (its label would not survive loading)
+
+    def add(self, s: str, p: str, o: str, *, s_iri: bool, o_iri: bool, o_literal: bool) -> None:
+        """One triple, as lexical forms (blank nodes ``_:label``, unique across files)."""
+        sets = self.sets
+        if p == _RDF_TYPE:
+            if o in _CLASS_IRIS and s_iri:
+                sets["types"].add((s, o))
+            elif o == vocab.EXO + "Statement":
+                sets["statements"].add((s,))
+                self.usable = self.usable and s_iri
+            elif o in _PROPERTY_KINDS and s_iri:
+                self.properties.add(s)
+        elif p in _NAME_PROPERTIES:
+            if s_iri and o_literal:
+                sets["names"].add((s, p, o))
+                if p == vocab.RDFS + "label":
+                    self.labels[s].add(o)
+        elif p == vocab.RDF + "subject":
+            sets["subjects"].add((s, o))
+        elif p == vocab.RDF + "predicate":
+            sets["predicates"].add((s, o))
+        elif p == vocab.RDF + "object":
+            sets["objects"].add((s, o))
+        elif p == vocab.EXO + "cancerType":
+            sets["cancers"].add((s, o))
+        elif p == vocab.EXO + "evidence":
+            self.evidence[s].add(o)
+        elif p == vocab.EXO + "section":
+            self.sections[s].add(o)
+        elif p == vocab.EXO + "reference":
+            self.references[s].add(o)
+        elif p == vocab.EXO + "referenceNumber":
+            self.numbers[s].add(o)
+        elif p in _RELATION_IRIS and s_iri and o_iri:
+            sets["plain"].add((s, p, o))
+
+    def answers(self) -> dict[str, list[tuple[str, ...]]]:
+        """The rows each of :data:`QUERIES` would give (but the triple count)."""
+        out: dict[str, list[tuple[str, ...]]] = {name: list(rows) for name, rows in self.sets.items()}
+        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "cancers", "plain"):
+            out.setdefault(name, [])
+        out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
+        by_section: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+        cited: set[str] = set()
+        for st, evs in self.evidence.items():
+            for ev in evs:
+                for section in self.sections.get(ev, ()):
+                    by_section[section][0].add(ev)
+                    by_section[section][1].add(st)
+                for ref in self.references.get(ev, ()):
+                    cited |= self.numbers.get(ref, set())
+        out["sections"] = [(section, str(len(evs)), str(len(sts))) for section, (evs, sts) in by_section.items()]
+        out["cited"] = [(n, "1") for n in cited]
+        out["references"] = [(n,) for numbers in self.numbers.values() for n in numbers]
+        out["predicate_labels"] = [(p, label) for p in self.properties for label in self.labels.get(p, ())]
+        return out
+
+
+def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
+    """Parse an RDF file (its default-graph triples) into ``facts``; ``prefix`` keeps its blank
+    nodes apart from other files'."""
+    import pyoxigraph as ox
+
+    add = facts.add
+    for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            continue
+        s, p, o = quad.subject, quad.predicate, quad.object
+        s_iri, o_iri = type(s) is ox.NamedNode, type(o) is ox.NamedNode
+        if type(o) is ox.Triple or type(s) is ox.Triple or (type(o) is ox.BlankNode and p.value in _STATEMENT_PARTS):
+            facts.usable = False  # terms whose form the store does not keep: ask the store instead
+            continue
+        add(
+            s.value if s_iri else f"_:{prefix}{s.value}",
+            p.value,
+            o.value if o_iri or type(o) is ox.Literal else f"_:{prefix}{o.value}",
+            s_iri=s_iri,
+            o_iri=o_iri,
+            o_literal=type(o) is ox.Literal,
+        )
 
 
 def _csr(ends: array, count: int) -> tuple[array, array]:

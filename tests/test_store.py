@@ -309,3 +309,44 @@ def test_load_reports_progress_in_bytes(tmp_path: Path):
     report = load_files(tmp_path / "s", [FIXTURES / "tiny.ttl", resources.packaged_triples()], progress=seen.append)
     assert sum(seen) == (FIXTURES / "tiny.ttl").stat().st_size + resources.packaged_triples().stat().st_size
     assert report.triples_after == count(tmp_path / "s") > 8000
+
+
+def dump(db) -> dict[str, list[tuple]]:
+    """Every table of an index database, sorted (the fingerprint aside)."""
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    out = {table: sorted(db.execute(f"SELECT * FROM {table}").fetchall()) for table in tables}
+    out["meta"] = [row for row in out["meta"] if row[0] != "fingerprint"]
+    return out
+
+
+@pytest.mark.parametrize("size", ["packaged", "synthetic"])
+def test_the_index_watched_during_a_load_equals_the_one_asked_of_the_store(tmp_path: Path, size: str):
+    """exograph load gathers the index's facts from the files as Oxigraph loads them; the index
+    must be exactly the one the store's own queries give."""
+    import sys
+
+    from exograph.index import Facts, build_database, watch
+    from exograph.store.oxigraph import rdf_format
+
+    if size == "packaged":
+        sources = [resources.packaged_triples(), resources.ontology_file(), FIXTURES / "tiny.ttl"]
+    else:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+        from synthetic import generate
+
+        generate(tmp_path / "g.nt", 20_000)
+        sources = [tmp_path / "g.nt", resources.ontology_file()]
+    store = OxigraphStore.memory(sources)
+    facts = Facts()
+    for number, path in enumerate(sources):
+        watch(path, rdf_format(path), facts, prefix=f"f{number}-")
+    assert facts.usable
+    assert dump(build_database(store, facts=facts)) == dump(build_database(store))
+    load_files(tmp_path / "s", sources)  # the real load takes the watched facts
+    assert dump(sqlite3_open(tmp_path / "s" / "index.sqlite")) == dump(build_database(store))
+
+
+def sqlite3_open(path: Path):
+    import sqlite3
+
+    return sqlite3.connect(path)

@@ -358,6 +358,7 @@ def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = No
             del current
             _checkpoint(directory / DATABASE, work / DATABASE)
             inner = ox.Store(str(work / DATABASE))
+        watcher, facts = _watch(files) if created and graph is None else (None, None)
         for path in files:
             fmt = rdf_format(path)
             target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
@@ -379,12 +380,36 @@ def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = No
         if not created:
             sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", []) + sources
         (work / MANIFEST).write_text(json.dumps({"format": STORE_FORMAT, "version": STORE_VERSION, "sources": sources}, indent=2) + "\n", encoding="utf-8")
-        build_index(OxigraphStore(ox.Store.read_only(str(work / DATABASE)), path=work, read_only=True), work, triples=after)
+        if watcher is not None:
+            watcher.join()
+        usable = facts if facts is not None and facts.usable else None
+        build_index(OxigraphStore(ox.Store.read_only(str(work / DATABASE)), path=work, read_only=True), work, triples=after, facts=usable)
         _swap(work, directory)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return LoadReport(directory, files, created, before, after, graphs)
+
+
+def _watch(files: Sequence[Path]) -> tuple[Any, Any]:
+    """A thread that reads ``files`` into the index's facts while Oxigraph bulk-loads them (it
+    releases the interpreter, so both run at once); a file it cannot read makes the facts unusable."""
+    import threading
+
+    from exograph.index import Facts, watch
+
+    facts = Facts()
+
+    def run() -> None:
+        try:
+            for number, path in enumerate(files):
+                watch(path, rdf_format(path), facts, prefix=f"f{number}-")
+        except Exception:  # the load reports a malformed file itself
+            facts.usable = False
+
+    thread = threading.Thread(target=run, name="exograph-index-facts", daemon=True)
+    thread.start()
+    return thread, facts
 
 
 def _count(inner: ox.Store) -> int:
