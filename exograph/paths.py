@@ -267,12 +267,11 @@ def search_neighbourhood(
         nxt = []
         for node in frontier:
             for start, edges, ends in ((a.out_start, a.out_edges, a.object), (a.in_start, a.in_edges, a.subject)):
-                for i in range(start[node], start[node + 1]):
-                    edge = edges[i]
-                    if not _allowed(a, edge, cancer) or (wanted is not None and a.predicate[edge] not in wanted):
-                        continue
-                    used.add(edge)
-                    other = ends[edge]
+                touching = edges[start[node] : start[node + 1]]
+                if cancer is not None or wanted is not None:
+                    touching = [e for e in touching if _allowed(a, e, cancer) and (wanted is None or a.predicate[e] in wanted)]
+                used.update(touching)
+                for other in map(ends.__getitem__, touching):
                     if other not in distances:
                         distances[other] = d
                         nxt.append(other)
