@@ -9,6 +9,7 @@ and evidence, are read from the store with a few queries.
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -112,13 +113,17 @@ class KnowledgeGraph:
             number = index.predicate_number(self._predicate(predicate))
             predicates = [number] if number is not None else []
         found = search_neighbourhood(index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates)
-        others = sorted((d, n) for n, d in found.distances.items() if d > 0)
-        page = others if limit is None else others[:limit]
-        edges = found.edges if limit is None else found.edges[:limit]
+        total = len(found.distances) - 1
+        if limit is None:  # everything, in order
+            page = sorted((d, n) for n, d in found.distances.items() if d > 0)
+            edges = sorted(found.edges)
+        else:  # the first page only: no need to sort a hub's whole neighbourhood
+            page = heapq.nsmallest(limit, ((d, n) for n, d in found.distances.items() if d > 0))
+            edges = heapq.nsmallest(limit, found.edges)
         index.preload([n for _, n in page])
         relations = self._relations_of(edges)
         distances = {centre: 0} | {index.iri(n): d for d, n in page}
-        return Neighbourhood(centre, distances, tuple(relations), len(others), len(found.edges))
+        return Neighbourhood(centre, distances, tuple(relations), total, len(found.edges))
 
     def paths(
         self,

@@ -243,7 +243,7 @@ class Neighbourhood:
 @dataclass(frozen=True)
 class IdNeighbourhood:
     distances: dict[int, int]  #: node id -> hops from the centre (the centre included, at 0)
-    edges: list[int]  #: edge ids, sorted
+    edges: set[int]  #: edge ids
 
 
 def search_neighbourhood(
@@ -276,7 +276,7 @@ def search_neighbourhood(
                         distances[other] = d
                         nxt.append(other)
         frontier = nxt
-    return IdNeighbourhood(distances, sorted(used))
+    return IdNeighbourhood(distances, used)
 
 
 def predicate_iri(name: str, labels: dict[str, str] | None = None) -> str | None:

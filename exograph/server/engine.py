@@ -23,7 +23,7 @@ from exograph.server import api
 from exograph.server.protocol import GRAPH_FORMATS, SELECT_FORMATS, QueryRequest, choose_format, negotiate, service_description
 from exograph.server.response import Response, error_response, json_bytes
 from exograph.store import QueryResult
-from exograph.terms import Triple, n_triples
+from exograph.terms import Triple, iri_ref, n_triples
 
 if TYPE_CHECKING:
     from exograph.kg import KnowledgeGraph
@@ -84,7 +84,7 @@ class Backend:
         #: the named graphs the store holds, with their sizes (for the service description)
         self.held: dict[str, int] = {}
         for iri in self.store.graphs():
-            count = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}").rows[0][0]
+            count = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }}").rows[0][0]
             self.held[iri] = int(str(count))
         self.default_size = len(self.store)
 
