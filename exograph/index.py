@@ -148,7 +148,7 @@ class Index:
             return found
         db = build_database(store, fingerprint)
         if place is not None:
-            _save(db, place)
+            save(db, place)
         return cls(db, place)
 
     @classmethod
@@ -302,14 +302,15 @@ class Index:
 def build_index(store: Store, directory: Path, *, triples: int | None = None, facts: Facts | None = None) -> Path:
     """Build the index of ``store`` and keep it in ``directory`` (an exograph store's directory)."""
     place = directory / INDEX_FILE
-    _save(build_database(store, store.fingerprint, triples=triples, facts=facts), place)
+    save(build_database(store, store.fingerprint, triples=triples, facts=facts), place)
     return place
 
 
-def build_database(store: Store, fingerprint: str | None = None, *, triples: int | None = None, facts: Facts | None = None) -> sqlite3.Connection:
+def build_database(store: Store | None, fingerprint: str | None = None, *, triples: int | None = None, facts: Facts | None = None) -> sqlite3.Connection:
     """The index of ``store`` as an in-memory SQLite database (see the module's documentation);
     ``triples``, when known, saves counting them again; ``facts``, when the store's triples were
-    watched as they were loaded (:class:`Facts`), save asking the store for them."""
+    watched as they were loaded (:class:`Facts`), save asking the store for them (``store`` may
+    then be None, and the count and fingerprint set later with :func:`stamp`)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from exograph.graph import plain_key
@@ -319,13 +320,17 @@ def build_database(store: Store, fingerprint: str | None = None, *, triples: int
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
     if facts is not None:
         answers = facts.answers()
-    elif callable(getattr(store, "select_values", None)):  # a native answer runs outside the interpreter: all at once
+    elif store is None:
+        raise ValueError("build_database needs a store or the facts of one")
+    elif callable(getattr(store, "_select_values", None)):  # a native answer runs outside the interpreter: all at once
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             answers = dict(zip(queries, pool.map(lambda q: select_values(store, q), queries.values()), strict=True))
     else:  # rdflib's evaluator is not safe to run in several threads
         answers = {name: select_values(store, q) for name, q in queries.items()}
     if triples is not None or "triples" not in answers:
-        triples = triples if triples is not None else len(store)
+        if triples is None:
+            assert store is not None, "give the triple count when there is no store"
+            triples = len(store)
         answers["triples"] = [(str(triples),)]
 
     # entities: typed with an exograph class
@@ -445,6 +450,7 @@ class Facts:
         self.properties: set[str] = set()
         self.labels: dict[str, set[str]] = defaultdict(set)
         self.usable = True  #: false once a blank node is a statement (its label would not survive loading)
+        self.index: sqlite3.Connection | None = None  #: the index built from these facts, once they are all in
 
     def add(self, s: str, p: str, o: str, *, s_iri: bool, o_iri: bool, o_literal: bool) -> None:
         """One triple, as lexical forms (blank nodes ``_:label``, unique across files)."""
@@ -527,6 +533,16 @@ def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
         )
 
 
+def stamp(db: sqlite3.Connection, *, triples: int, fingerprint: str | None) -> None:
+    """Set the triple count and the store's fingerprint of an index built before they were known."""
+    (stats,) = db.execute("SELECT value FROM meta WHERE key = 'stats'").fetchone()
+    figures = json.loads(stats)
+    figures["triples"] = triples
+    db.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (json.dumps(figures, sort_keys=True),))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (fingerprint or "",))
+    db.commit()
+
+
 def _csr(ends: array, count: int) -> tuple[array, array]:
     """Edges grouped by one end (node): (start offsets, edge ids), each group in edge order."""
     degree = [0] * (count + 1)
@@ -584,7 +600,7 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
     return db
 
 
-def _save(db: sqlite3.Connection, place: Path) -> None:
+def save(db: sqlite3.Connection, place: Path) -> None:
     """Write the index to ``place`` atomically (best effort: a place that cannot be written is
     simply not used, and the index is built again next time)."""
     try:

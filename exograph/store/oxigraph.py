@@ -382,8 +382,13 @@ def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = No
         (work / MANIFEST).write_text(json.dumps({"format": STORE_FORMAT, "version": STORE_VERSION, "sources": sources}, indent=2) + "\n", encoding="utf-8")
         if watcher is not None:
             watcher.join()
-        usable = facts if facts is not None and facts.usable else None
-        build_index(OxigraphStore(ox.Store.read_only(str(work / DATABASE)), path=work, read_only=True), work, triples=after, facts=usable)
+        if facts is not None and facts.usable and facts.index is not None:  # built while Oxigraph loaded
+            from exograph.index import INDEX_FILE, save, stamp
+
+            stamp(facts.index, triples=after, fingerprint=database_fingerprint(work / DATABASE))
+            save(facts.index, work / INDEX_FILE)
+        else:
+            build_index(OxigraphStore(ox.Store.read_only(str(work / DATABASE)), path=work, read_only=True), work, triples=after)
         _swap(work, directory)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -392,11 +397,12 @@ def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = No
 
 
 def _watch(files: Sequence[Path]) -> tuple[Any, Any]:
-    """A thread that reads ``files`` into the index's facts while Oxigraph bulk-loads them (it
-    releases the interpreter, so both run at once); a file it cannot read makes the facts unusable."""
+    """A thread that reads ``files`` into the index's facts, then builds the index from them, while
+    Oxigraph bulk-loads them (it releases the interpreter, so both run at once); a file it cannot
+    read makes the facts unusable. The index waits for the triple count and the fingerprint."""
     import threading
 
-    from exograph.index import Facts, watch
+    from exograph.index import Facts, build_database, watch
 
     facts = Facts()
 
@@ -404,6 +410,8 @@ def _watch(files: Sequence[Path]) -> tuple[Any, Any]:
         try:
             for number, path in enumerate(files):
                 watch(path, rdf_format(path), facts, prefix=f"f{number}-")
+            if facts.usable:
+                facts.index = build_database(None, facts=facts, triples=0)
         except Exception:  # the load reports a malformed file itself
             facts.usable = False
 
