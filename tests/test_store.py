@@ -350,3 +350,18 @@ def sqlite3_open(path: Path):
     import sqlite3
 
     return sqlite3.connect(path)
+
+
+def test_a_new_store_is_indexed_from_the_watched_files_not_by_asking_it(tmp_path: Path, monkeypatch):
+    """Reading a large store back out of RocksDB is what made loading slow: a fresh load must not."""
+    import exograph.index
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the store was asked for its index facts")
+
+    monkeypatch.setattr(exograph.index, "build_index", refuse)
+    load_files(tmp_path / "s", [resources.packaged_triples(), resources.ontology_file()])
+    from exograph.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph(OxigraphStore.open(tmp_path / "s"))
+    assert kg.index.path == tmp_path / "s" / "index.sqlite" and kg.stats()["relations"] == 382
