@@ -46,7 +46,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -56,6 +55,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_cli import exograph_command  # noqa: E402
 from synthetic import MIN_TRIPLES, generate  # noqa: E402
 
 EXO = "https://w3id.org/exograph/ontology#"
@@ -249,14 +249,6 @@ def run(argv: list[str], *, env: dict[str, str], capture: bool = False, ok: tupl
             out.seek(0)
             text = out.read().decode("utf-8", "replace")
     return Run(float(seconds), int(peak) / 1024, int(code), text)
-
-
-def exograph_command() -> list[str]:
-    script = Path(sysconfig.get_path("scripts")) / "exograph"
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("exograph")
-    return [found] if found else [sys.executable, "-m", "exograph"]
 
 
 # ---------------------------------------------------------------------------------------------
