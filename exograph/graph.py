@@ -125,8 +125,10 @@ def _evidence(fields: dict[str, list[str]], numbers: set[int], reviews: set[str]
 
 
 def _queryable(iri: str) -> bool:
-    """Whether an IRI can be written in a query as it is (the rest cannot be asked about)."""
-    return bool(iri) and not any(c in iri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in iri)
+    """Whether an IRI can be written in a query as it is (a blank node, or an IRI with characters
+    a query cannot hold, cannot be asked about)."""
+    scheme, colon, _ = iri.partition(":")
+    return bool(colon and scheme and scheme != "_") and not any(c in iri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in iri)
 
 
 def to_networkx(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:

@@ -164,9 +164,17 @@ class KnowledgeGraph:
         """The relations of these edge ids, in the same order."""
         from exograph.graph import read_relations
 
-        keys = self.index.edge_keys(edges)
+        index = self.index
+        keys = index.edge_keys(edges)
         found = read_relations(self.store, keys.values())
-        return [found[keys[e]] for e in edges if keys[e] in found]
+        out = []
+        for e in edges:
+            relation = found.get(keys[e])
+            if relation is None:  # a statement the store cannot be asked about (a blank node): its claim alone
+                a = index.arrays
+                relation = Relation(index.iri(a.subject[e]), index.predicates[a.predicate[e]], index.iri(a.object[e]), key=keys[e])
+            out.append(relation)
+        return out
 
     # ------------------------------------------------------------------ SPARQL and exports
 

@@ -365,3 +365,21 @@ def test_a_new_store_is_indexed_from_the_watched_files_not_by_asking_it(tmp_path
 
     kg = KnowledgeGraph(OxigraphStore.open(tmp_path / "s"))
     assert kg.index.path == tmp_path / "s" / "index.sqlite" and kg.stats()["relations"] == 382
+
+
+def test_a_blank_node_statement_is_indexed_by_asking_the_store(tmp_path: Path):
+    """A blank node's label does not survive loading, so a file with one as a statement is
+    indexed from the store's own answers: the relation is still found, by the store's label."""
+    data = tmp_path / "b.ttl"
+    data.write_text(
+        (FIXTURES / "tiny.ttl").read_text(encoding="utf-8")
+        + "\n[] a exo:Statement ; rdf:subject ent:GENE2 ; rdf:predicate exo:upregulates ; rdf:object ent:GENE1 ; exo:negated false .\n"
+        + "ent:GENE2 exo:upregulates ent:GENE1 .\n",
+        encoding="utf-8",
+    )
+    load_files(tmp_path / "s", [data])
+    from exograph.kg import KnowledgeGraph
+
+    kg = KnowledgeGraph(OxigraphStore.open(tmp_path / "s"))
+    assert kg.stats() == KnowledgeGraph(OxigraphStore.memory([data])).stats()
+    assert [h.edge.predicate for p in kg.paths("GENE2", "GENE1") for h in p.hops] == ["https://w3id.org/exograph/ontology#upregulates"]
