@@ -97,9 +97,8 @@ class KnowledgeGraph:
         """The relations with these keys (statement IRIs), in key order; all of them without keys."""
         from exograph.graph import read_relations
 
-        if keys is None:
-            index = self.index
-            keys = index.edge_keys(range(index.edge_count)).values()
+        if keys is None:  # edge ids are in key order
+            return self._relations_of(list(range(self.index.edge_count)))
         found = read_relations(self.store, keys)
         return [found[k] for k in sorted(found)]
 

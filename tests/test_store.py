@@ -383,3 +383,4 @@ def test_a_blank_node_statement_is_indexed_by_asking_the_store(tmp_path: Path):
     kg = KnowledgeGraph(OxigraphStore.open(tmp_path / "s"))
     assert kg.stats() == KnowledgeGraph(OxigraphStore.memory([data])).stats()
     assert [h.edge.predicate for p in kg.paths("GENE2", "GENE1") for h in p.hops] == ["https://w3id.org/exograph/ontology#upregulates"]
+    assert len(kg.relations()) == kg.stats()["relations"] == 3
