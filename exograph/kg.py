@@ -87,10 +87,6 @@ class KnowledgeGraph:
 
         return suggest(self.index, name)
 
-    def entities(self) -> list[Entity]:
-        """Every entity, in label order."""
-        return list(self.index.entities())
-
     # ------------------------------------------------------------------ relations
 
     def relations(self, keys: Iterable[str] | None = None) -> list[Relation]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from exograph.errors import QueryRefusedError
-from exograph.terms import IRI, Term, Triple, term_from_json, term_json
+from exograph.terms import IRI, BNode, Term, Triple, term_from_json, term_json
 
 Row = tuple[Term | None, ...]
 
@@ -73,11 +73,6 @@ class QueryResult:
     def bindings(self) -> list[dict[str, Term]]:
         """The rows as {variable: term}, unbound variables left out."""
         return [{v: t for v, t in zip(self.variables, row, strict=True) if t is not None} for row in self.rows]
-
-    def column(self, variable: str) -> list[Term | None]:
-        """The values of one variable, row by row."""
-        i = self.variables.index(variable)
-        return [row[i] for row in self.rows]
 
     def to_json(self) -> dict[str, Any]:
         """SELECT and ASK results in the W3C SPARQL 1.1 Query Results JSON format."""
@@ -148,15 +143,8 @@ def select_values(store: Store, sparql: str) -> list[tuple[str, ...]]:
         return native(sparql)  # type: ignore[no-any-return]
     out = []
     for row in store.query(sparql).iter_rows():
-        out.append(tuple("" if t is None else f"_:{t}" if t.__class__.__name__ == "BNode" else str(t) for t in row))
+        out.append(tuple("" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row))
     return out
-
-
-def own_query(store: Store, sparql: str) -> QueryResult:
-    """One of exograph's own queries (constant text, IRIs it wrote itself): a store may run it
-    without the lexical safety check that every user query gets. Never pass a user's text."""
-    native = getattr(store, "_own_query", None)
-    return native(sparql) if callable(native) else store.query(sparql)  # type: ignore[no-any-return]
 
 
 def check_dataset(sparql: str, held: Iterable[str], *, base: str | None, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:
@@ -190,4 +178,4 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "own_query", "select_values"]
+__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "select_values"]

@@ -118,11 +118,6 @@ class OxigraphStore:
         form = check_dataset(sparql, self.graphs(), base=base, default_graphs=default_graphs, named_graphs=named_graphs)
         return self._run(sparql, form, base=base, default_graphs=default_graphs, named_graphs=named_graphs)
 
-    def _own_query(self, sparql: str) -> QueryResult:
-        """One of exograph's own queries (see :func:`exograph.store.own_query`): no lexical check."""
-        form = next(w for w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") if w in sparql)
-        return self._run(sparql, form)
-
     def _run(
         self, sparql: str, form: str, *, base: str | None = None, default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None
     ) -> QueryResult:
