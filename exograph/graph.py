@@ -31,6 +31,20 @@ _STATEMENT_QUERY = """
 SELECT ?st ?p ?o WHERE {{ VALUES ?st {{ {values} }} ?st ?p ?o }}
 """
 _EVIDENCE_QUERY = """
+SELECT ?st ?ev ?p ?o WHERE {{ VALUES ?st {{ {values} }} ?st exo:evidence ?ev . ?ev ?p ?o }}
+"""
+#: what the evidence points to (references, publications): asked once per distinct node, not per
+#: evidence (two OPTIONALs in the evidence query cost more than the rest of it)
+_SOURCES_QUERY = """
+SELECT ?x ?n ?review WHERE {{
+  VALUES ?x {{ {values} }}
+  OPTIONAL {{ ?x exo:referenceNumber ?n }}
+  OPTIONAL {{ ?x a exo:Review . BIND(true AS ?review) }}
+}}
+"""
+_SOURCE_PROPERTIES = (vocab.EXO + "reference", vocab.EXO + "curatedFrom")
+#: the same in one query, for evidence pointing to blank nodes (which a VALUES block cannot name)
+_EVIDENCE_SOURCES_QUERY = """
 SELECT ?st ?ev ?p ?o ?n ?review WHERE {{
   VALUES ?st {{ {values} }}
   ?st exo:evidence ?ev . ?ev ?p ?o .
@@ -70,15 +84,7 @@ def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
     parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for st, p, o in select_values(store, _STATEMENT_QUERY.format(values=values)):
         parts[st][p].append(o)
-    evidence: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    numbers: dict[str, set[int]] = defaultdict(set)
-    reviews: set[str] = set()
-    for st, ev, p, o, n, review in select_values(store, _EVIDENCE_QUERY.format(values=values)):
-        evidence[st][ev][p].append(o)
-        if n and p == vocab.EXO + "reference" and n.lstrip("-").isdigit():
-            numbers[ev].add(int(n))
-        if review:
-            reviews.add(o)
+    evidence, numbers, reviews = _read_evidence(store, values)
     out = {}
     for key in keys:
         fields = parts.get(key)
@@ -92,6 +98,40 @@ def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
         notes = tuple(sorted(fields.get(vocab.EXO + "note", [])))
         out[key] = Relation(s, p, o, context_of(fields), evidences, notes, key=key)
     return out
+
+
+def _read_evidence(store: Store, values: str) -> tuple[dict[str, dict[str, dict[str, list[str]]]], dict[str, set[int]], set[str]]:
+    """The evidence of the statements in ``values``: statement -> evidence -> property -> values,
+    the reference numbers each evidence cites, and which of its publications are reviews."""
+    evidence: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    sources: set[str] = set()
+    for st, ev, p, o in select_values(store, _EVIDENCE_QUERY.format(values=values)):
+        evidence[st][ev][p].append(o)
+        if p in _SOURCE_PROPERTIES:
+            sources.add(o)
+    numbers: dict[str, set[int]] = defaultdict(set)
+    reviews: set[str] = set()
+    if not all(_queryable(x) for x in sources):  # a blank node: ask in one query
+        for _, ev, p, o, n, review in select_values(store, _EVIDENCE_SOURCES_QUERY.format(values=values)):
+            if n and p == vocab.EXO + "reference" and n.lstrip("-").isdigit():
+                numbers[ev].add(int(n))
+            if review:
+                reviews.add(o)
+        return evidence, numbers, reviews
+    reference_numbers: dict[str, set[int]] = defaultdict(set)
+    ordered = sorted(sources)
+    for start in range(0, len(ordered), BATCH):
+        chunk = " ".join(iri_ref(x) for x in ordered[start : start + BATCH])
+        for x, n, review in select_values(store, _SOURCES_QUERY.format(values=chunk)):
+            if n and n.lstrip("-").isdigit():
+                reference_numbers[x].add(int(n))
+            if review:
+                reviews.add(x)
+    for by_evidence in evidence.values():
+        for ev, fields in by_evidence.items():
+            for ref in fields.get(vocab.EXO + "reference", ()):
+                numbers[ev] |= reference_numbers.get(ref, set())
+    return evidence, numbers, reviews
 
 
 def context_of(fields: dict[str, list[str]]) -> Context:

@@ -100,3 +100,18 @@ def test_stats(kg):
     cited, not_cited = set(stats["references_cited"]), set(stats["references_not_cited"])
     assert cited | not_cited == set(range(1, 139)) and not cited & not_cited
     assert 49 in cited
+
+
+def test_evidence_reads_its_reference_numbers_and_publication_however_they_are_named(tmp_path: Path):
+    """References and publications named by IRI are asked once each; a blank-node reference (no
+    IRI to name it by) is read with its evidence: both give the same numbers and publication."""
+    tiny = (FIXTURES / "tiny.ttl").read_text(encoding="utf-8")
+    blank = tmp_path / "blank.ttl"
+    blank.write_text(tiny.replace("exo:reference ref:r-7 ;", "exo:reference [ a exo:Reference ; exo:referenceNumber 7 ] ;"), encoding="utf-8")
+    paper = tmp_path / "paper.ttl"
+    paper.write_text(tiny.replace("review:r a exo:Review", "review:r a exo:Publication"), encoding="utf-8")
+    for path in (FIXTURES / "tiny.ttl", blank):
+        (rel,) = [r for r in exograph.load([path]).relations() if r.evidences]
+        assert list(rel.refs) == [7] and rel.evidences[0].publication is None, path  # a review is not the paper itself
+    (rel,) = [r for r in exograph.load([paper]).relations() if r.evidences]
+    assert rel.evidences[0].publication == "https://w3id.org/exograph/review/r"
