@@ -38,8 +38,7 @@ SELECT ?st ?ev ?p ?o WHERE {{ VALUES ?st {{ {values} }} ?st exo:evidence ?ev . ?
 _SOURCES_QUERY = """
 SELECT ?x ?n ?review WHERE {{
   VALUES ?x {{ {values} }}
-  OPTIONAL {{ ?x exo:referenceNumber ?n }}
-  OPTIONAL {{ ?x a exo:Review . BIND(true AS ?review) }}
+  {{ ?x exo:referenceNumber ?n }} UNION {{ ?x a ?review FILTER(?review = exo:Review) }}
 }}
 """
 _SOURCE_PROPERTIES = (vocab.EXO + "reference", vocab.EXO + "curatedFrom")
