@@ -10,13 +10,14 @@ no evidence; its key is ``subject|predicate|object``.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Relation
-from exograph.store import select_values
+from exograph.store import select_many
 from exograph.terms import iri_ref
 
 if TYPE_CHECKING:
@@ -73,17 +74,45 @@ def read_relations(store: Store, keys: Iterable[str]) -> dict[str, Relation]:
             found[key] = Relation(parts[0], parts[1], parts[2], key=key)
         elif _queryable(key):
             statements.append(key)
-    for start in range(0, len(statements), BATCH):
-        found.update(_read_batch(store, statements[start : start + BATCH]))
+    found.update(_read_statements(store, statements))
     return found
 
 
-def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
-    values = " ".join(iri_ref(k) for k in keys)
+def _chunks(iris: Sequence[str], size: int) -> list[str]:
+    """VALUES blocks of at most ``size`` IRIs each."""
+    return [" ".join(iri_ref(i) for i in iris[start : start + size]) for start in range(0, len(iris), size)]
+
+
+def _read_statements(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
+    """Statements (queryable IRIs) as relations: their properties and their evidence in one round
+    of queries (every batch at once, side by side on a concurrent store), then what the evidence
+    points to in a second."""
+    if not keys:
+        return {}
+    size = min(BATCH, -(-len(keys) // (os.cpu_count() or 1))) if store.concurrent else BATCH  # one batch per processor, at least
+    blocks = _chunks(keys, max(size, 1))
+    answers = select_many(store, [_STATEMENT_QUERY.format(values=v) for v in blocks] + [_EVIDENCE_QUERY.format(values=v) for v in blocks])
     parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for st, p, o in select_values(store, _STATEMENT_QUERY.format(values=values)):
-        parts[st][p].append(o)
-    evidence, numbers, reviews = _read_evidence(store, values)
+    for rows in answers[: len(blocks)]:
+        for st, p, o in rows:
+            parts[st][p].append(o)
+    evidence: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    sources: set[str] = set()
+    for rows in answers[len(blocks) :]:
+        for st, ev, p, o in rows:
+            evidence[st][ev][p].append(o)
+            if p in _SOURCE_PROPERTIES:
+                sources.add(o)
+    if all(_queryable(x) for x in sources):
+        numbers, reviews = _read_sources(store, evidence, sorted(sources))
+    else:  # a blank node, which no VALUES block can name: ask with the evidence
+        numbers, reviews = defaultdict(set), set()
+        for rows in select_many(store, [_EVIDENCE_SOURCES_QUERY.format(values=v) for v in blocks]):
+            for _, ev, p, o, n, review in rows:
+                if n and p == vocab.EXO + "reference" and n.lstrip("-").isdigit():
+                    numbers[ev].add(int(n))
+                if review:
+                    reviews.add(o)
     out = {}
     for key in keys:
         fields = parts.get(key)
@@ -99,38 +128,23 @@ def _read_batch(store: Store, keys: Sequence[str]) -> dict[str, Relation]:
     return out
 
 
-def _read_evidence(store: Store, values: str) -> tuple[dict[str, dict[str, dict[str, list[str]]]], dict[str, set[int]], set[str]]:
-    """The evidence of the statements in ``values``: statement -> evidence -> property -> values,
-    the reference numbers each evidence cites, and which of its publications are reviews."""
-    evidence: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    sources: set[str] = set()
-    for st, ev, p, o in select_values(store, _EVIDENCE_QUERY.format(values=values)):
-        evidence[st][ev][p].append(o)
-        if p in _SOURCE_PROPERTIES:
-            sources.add(o)
-    numbers: dict[str, set[int]] = defaultdict(set)
-    reviews: set[str] = set()
-    if not all(_queryable(x) for x in sources):  # a blank node: ask in one query
-        for _, ev, p, o, n, review in select_values(store, _EVIDENCE_SOURCES_QUERY.format(values=values)):
-            if n and p == vocab.EXO + "reference" and n.lstrip("-").isdigit():
-                numbers[ev].add(int(n))
-            if review:
-                reviews.add(o)
-        return evidence, numbers, reviews
+def _read_sources(store: Store, evidence: dict[str, dict[str, dict[str, list[str]]]], sources: Sequence[str]) -> tuple[dict[str, set[int]], set[str]]:
+    """The reference numbers each evidence cites and which publications are reviews, asking about
+    each reference and publication once."""
     reference_numbers: dict[str, set[int]] = defaultdict(set)
-    ordered = sorted(sources)
-    for start in range(0, len(ordered), BATCH):
-        chunk = " ".join(iri_ref(x) for x in ordered[start : start + BATCH])
-        for x, n, review in select_values(store, _SOURCES_QUERY.format(values=chunk)):
+    reviews: set[str] = set()
+    for rows in select_many(store, [_SOURCES_QUERY.format(values=v) for v in _chunks(sources, BATCH)]):
+        for x, n, review in rows:
             if n and n.lstrip("-").isdigit():
                 reference_numbers[x].add(int(n))
             if review:
                 reviews.add(x)
+    numbers: dict[str, set[int]] = defaultdict(set)
     for by_evidence in evidence.values():
         for ev, fields in by_evidence.items():
             for ref in fields.get(vocab.EXO + "reference", ()):
                 numbers[ev] |= reference_numbers.get(ref, set())
-    return evidence, numbers, reviews
+    return numbers, reviews
 
 
 def context_of(fields: dict[str, list[str]]) -> Context:

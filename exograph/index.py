@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 INDEX_FILE = "index.sqlite"
 
 EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
@@ -68,7 +68,7 @@ CLASS_PRIORITY = (
 #: exograph classes whose instances are records, not entities
 NOT_ENTITIES = ("Statement", "Evidence", "Reference", "Review", "Publication")
 
-_ARRAYS = ("e_subject", "e_object", "e_predicate", "e_cancer", "e_evidence", "out_start", "out_edges", "in_start", "in_edges")
+_ARRAYS = ("e_subject", "e_object", "e_predicate", "e_cancer", "e_evidence", "out_start", "out_edges", "out_ends", "in_start", "in_edges", "in_ends")
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -116,8 +116,10 @@ class EdgeArrays:
     evidence: Any  #: number of evidences
     out_start: Any  #: edges leaving node n: out_edges[out_start[n]:out_start[n + 1]]
     out_edges: Any
+    out_ends: Any  #: the object of each edge in out_edges, slot for slot (a node's successors are one slice)
     in_start: Any
     in_edges: Any
+    in_ends: Any  #: the subject of each edge in in_edges, slot for slot
 
 
 class Index:
@@ -253,8 +255,10 @@ class Index:
             out["e_evidence"],
             out["out_start"],
             out["out_edges"],
+            out["out_ends"],
             out["in_start"],
             out["in_edges"],
+            out["in_ends"],
         )
 
     @property
@@ -311,22 +315,17 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     ``triples``, when known, saves counting them again; ``facts``, when the store's triples were
     watched as they were loaded (:class:`Facts`), save asking the store for them (``store`` may
     then be None, and the count and fingerprint set later with :func:`stamp`)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from exograph.graph import plain_key
     from exograph.resolve import name_keys
-    from exograph.store import select_values
+    from exograph.store import select_many
 
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
     if facts is not None:
         answers = facts.answers()
     elif store is None:
         raise ValueError("build_database needs a store or the facts of one")
-    elif callable(getattr(store, "_select_values", None)):  # a native answer runs outside the interpreter: all at once
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            answers = dict(zip(queries, pool.map(lambda q: select_values(store, q), queries.values()), strict=True))
-    else:  # rdflib's evaluator is not safe to run in several threads
-        answers = {name: select_values(store, q) for name, q in queries.items()}
+    else:
+        answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
     if triples is not None or "triples" not in answers:
         if triples is None:
             assert store is not None, "give the triple count when there is no store"
@@ -406,6 +405,8 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     }
     arrays["out_start"], arrays["out_edges"] = _csr(e_subject, count)
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
+    arrays["out_ends"] = array("i", map(e_object.__getitem__, arrays["out_edges"]))
+    arrays["in_ends"] = array("i", map(e_subject.__getitem__, arrays["in_edges"]))
     db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
 
     predicate_labels = {row[0]: row[1] for row in answers["predicate_labels"]}

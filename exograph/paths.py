@@ -14,9 +14,9 @@ the search stops after the first level that yields ``limit`` paths: nothing long
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
 from exograph.errors import NoPathError
@@ -175,14 +175,12 @@ def _steps(a: EdgeArrays, node: int, cancer: int | None, undirected: bool) -> li
     evidence, then forward, then the greater key, as in the ranking of parallel relations)."""
     best: dict[int, tuple[int, bool, int]] = {}
     for i in range(a.out_start[node], a.out_start[node + 1]):
-        edge = a.out_edges[i]
-        other = a.object[edge]
+        edge, other = a.out_edges[i], a.out_ends[i]
         if other != node and _allowed(a, edge, cancer):
             _offer(best, other, (a.evidence[edge], True, edge))
     if undirected:
         for i in range(a.in_start[node], a.in_start[node + 1]):
-            edge = a.in_edges[i]
-            other = a.subject[edge]
+            edge, other = a.in_edges[i], a.in_ends[i]
             if other != node and _allowed(a, edge, cancer):
                 _offer(best, other, (a.evidence[edge], False, edge))
     return [(other, edge, forward) for other, (_, forward, edge) in sorted(best.items())]
@@ -196,23 +194,41 @@ def _offer(best: dict[int, tuple[int, bool, int]], other: int, candidate: tuple[
 
 def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: int | None, undirected: bool) -> dict[int, int]:
     """How many hops every node within ``max_hops`` needs to reach ``target`` (a backward BFS)."""
-    sides = [(a.in_start, a.in_edges, a.subject)] + ([(a.out_start, a.out_edges, a.object)] if undirected else [])
+    sides = [(a.in_start, a.in_edges, a.in_ends)] + ([(a.out_start, a.out_edges, a.out_ends)] if undirected else [])
     distance = {target: 0}
-    frontier = [target]
+    frontier = {target}
     for d in range(1, max_hops + 1):
-        nxt = []
-        for node in frontier:
-            for start, edges, ends in sides:
-                for i in range(start[node], start[node + 1]):
-                    edge = edges[i]
-                    other = ends[edge]
-                    if other not in distance and _allowed(a, edge, cancer):
-                        distance[other] = d
-                        nxt.append(other)
-        frontier = nxt
+        frontier = {n for n in _expand(a, frontier, sides, cancer, None, None) if n not in distance}
         if not frontier:
             break
+        distance.update(dict.fromkeys(frontier, d))
     return distance
+
+
+def _expand(
+    a: EdgeArrays, frontier: Iterable[int], sides: Sequence[tuple[Any, Any, Any]], cancer: int | None, wanted: set[int] | None, used: set[int] | None
+) -> set[int]:
+    """The nodes one relation away from ``frontier`` along ``sides`` ((start, edges, ends) of an
+    adjacency), adding the relations crossed to ``used`` (unless None). Unfiltered, a node's
+    neighbours are one slice of each adjacency: no Python loop over a hub's edges."""
+    found: set[int] = set()
+    if cancer is None and wanted is None:
+        for node in frontier:
+            for start, edges, ends in sides:
+                low, high = start[node], start[node + 1]
+                found.update(ends[low:high])
+                if used is not None:
+                    used.update(edges[low:high])
+        return found
+    for node in frontier:
+        for start, edges, ends in sides:
+            for i in range(start[node], start[node + 1]):
+                edge = edges[i]
+                if _allowed(a, edge, cancer) and (wanted is None or a.predicate[edge] in wanted):
+                    found.add(ends[i])
+                    if used is not None:
+                        used.add(edge)
+    return found
 
 
 def no_path(index: Index, source: str, target: str, max_hops: int, cancer: str | None) -> NoPathError:
@@ -260,22 +276,13 @@ def search_neighbourhood(
         raise ValueError("depth must be at least 1")
     a = index.arrays
     wanted = set(predicates) if predicates is not None else None
+    sides = ((a.out_start, a.out_edges, a.out_ends), (a.in_start, a.in_edges, a.in_ends))
     distances = {centre: 0}
-    frontier = [centre]
+    frontier = {centre}
     used: set[int] = set()
     for d in range(1, depth + 1):
-        nxt = []
-        for node in frontier:
-            for start, edges, ends in ((a.out_start, a.out_edges, a.object), (a.in_start, a.in_edges, a.subject)):
-                touching = edges[start[node] : start[node + 1]]
-                if cancer is not None or wanted is not None:
-                    touching = [e for e in touching if _allowed(a, e, cancer) and (wanted is None or a.predicate[e] in wanted)]
-                used.update(touching)
-                for other in map(ends.__getitem__, touching):
-                    if other not in distances:
-                        distances[other] = d
-                        nxt.append(other)
-        frontier = nxt
+        frontier = {n for n in _expand(a, frontier, sides, cancer, wanted, used) if n not in distances}
+        distances.update(dict.fromkeys(frontier, d))
     return IdNeighbourhood(distances, used)
 
 

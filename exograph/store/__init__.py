@@ -14,6 +14,7 @@ store holds, so nothing is ever fetched.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -131,6 +132,12 @@ class Store(Protocol):
         store cannot tell cheaply; what is derived from a store is kept only under this key."""
         ...
 
+    @property
+    def concurrent(self) -> bool:
+        """Whether queries may run from several threads at once (and then do run side by side:
+        an engine that works outside the interpreter, or a server)."""
+        ...
+
 
 def select_values(store: Store, sparql: str) -> list[tuple[str, ...]]:
     """The rows of one of exograph's own SELECT queries as lexical values only (IRIs and literals
@@ -145,6 +152,18 @@ def select_values(store: Store, sparql: str) -> list[tuple[str, ...]]:
     for row in store.query(sparql).iter_rows():
         out.append(tuple("" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row))
     return out
+
+
+def select_many(store: Store, queries: Sequence[str]) -> list[list[tuple[str, ...]]]:
+    """The :func:`select_values` rows of several queries, in order; run side by side (a thread
+    each, up to the number of processors) when the store is :attr:`~Store.concurrent`."""
+    workers = min(len(queries), os.cpu_count() or 1) if store.concurrent else 1
+    if workers <= 1:
+        return [select_values(store, q) for q in queries]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda q: select_values(store, q), queries))
 
 
 def check_dataset(sparql: str, held: Iterable[str], *, base: str | None, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:

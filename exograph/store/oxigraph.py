@@ -168,6 +168,11 @@ class OxigraphStore:
         return self._length
 
     @property
+    def concurrent(self) -> bool:
+        """Oxigraph evaluates queries without holding the interpreter: threads run side by side."""
+        return True
+
+    @property
     def fingerprint(self) -> str | None:
         """For an on-disk store, a hash of its database files (see :func:`database_fingerprint`)."""
         if self.path is None:

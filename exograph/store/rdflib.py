@@ -78,6 +78,11 @@ class RdflibStore:
     def fingerprint(self) -> str | None:
         return None
 
+    @property
+    def concurrent(self) -> bool:
+        """rdflib's evaluator is not safe to run in several threads (nor faster: it holds the interpreter)."""
+        return False
+
 
 def from_rdflib(node: Any) -> Term:
     from rdflib import BNode as RBNode
