@@ -196,18 +196,25 @@ def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: 
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Also check a curation directory (tables and quotes).")
 @click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check.")
+@click.option(
+    "--engine",
+    type=click.Choice(["native", "pyshacl"]),
+    default="native",
+    show_default=True,
+    help="native: the checks as SPARQL on the store; pyshacl: rdflib and pyshacl (a slower cross-check).",
+)
 @FORMAT
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None, review: Path | None, fmt: str) -> None:
-    """SHACL and ontology checks of FILES (default: the loaded graph); problems grouped by kind."""
+def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None, review: Path | None, engine: str, fmt: str) -> None:
+    """SHACL and ontology checks of FILES (default: the loaded graph), run as SPARQL on the store; problems grouped by kind."""
     from exograph import text
     from exograph.validate import validate
 
     options = ctx.find_root().obj
     if files or options["store"] is None:
-        report = validate(list(files) or options["data"] or None, curation_dir=curation, review_path=review)
+        report = validate(list(files) or options["data"] or None, curation_dir=curation, review_path=review, engine=engine)
     else:
-        report = validate(store=_kg(ctx).store, curation_dir=curation, review_path=review)
+        report = validate(store=_kg(ctx).store, curation_dir=curation, review_path=review, engine=engine)
     if fmt == "json":
         _emit(report.as_dict())
     else:

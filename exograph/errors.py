@@ -80,3 +80,12 @@ class NoPathError(ExographError, LookupError):
 
 class MissingDependencyError(ExographError, ImportError):
     """An optional dependency is not installed."""
+
+
+class UnsupportedShapeError(ExographError, ValueError):
+    """A shapes file uses a SHACL feature exograph's native checker does not implement (``feature``
+    names it); validation then checks that file with pyshacl."""
+
+    def __init__(self, message: str, feature: str = "") -> None:
+        super().__init__(message)
+        self.feature = feature
