@@ -1,0 +1,58 @@
+"""miRBase precursors and their mature microRNAs (``miRNA.csv`` of a miRBase release: tab-separated
+despite its name; ``Accession, ID, Status, Sequence, Mature1_Acc, Mature1_ID, Mature1_Seq,
+Mature2_Acc, Mature2_ID, Mature2_Seq``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from exograph.errors import DataError
+from exograph.reference import Term, Vocabulary, read_lines
+
+PRECURSOR, MATURE = "mirbase", "mirbase.mature"
+REQUIRED = ("Accession", "ID", "Mature1_Acc", "Mature1_ID")
+
+
+def read(path: Path, species: str | None = "hsa") -> Vocabulary:
+    """Precursors (``mirbase:MI0000077`` hsa-mir-21) and mature microRNAs
+    (``mirbase.mature:MIMAT0000076`` hsa-miR-21-5p, whose parents are the precursors it comes
+    from), of one species (its miRBase code; None: every species)."""
+    lines = iter(read_lines(path))
+    try:
+        _, head = next(lines)
+    except StopIteration:
+        raise DataError(f"{path}: empty; give miRBase's miRNA.csv") from None
+    columns = [c.strip() for c in head.split("\t")]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise DataError(f"{path}:1: not miRBase's miRNA.csv (no column {', '.join(missing)}); download it from mirbase.org")
+    at = {c: i for i, c in enumerate(columns)}
+    terms: dict[str, Term] = {}
+    mature: dict[str, tuple[str, str]] = {}  # accession -> (name, where)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for number, line in lines:
+        if not line.strip():
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            i = at[name]
+            return cells[i] if i < len(cells) else ""
+
+        accession, name = cell("Accession"), cell("ID")
+        if not accession.startswith("MI") or not name:
+            raise DataError(f"{path}:{number}: no precursor accession (MI…) or ID in this row; is the file cut short or edited?")
+        if species and not name.startswith(species + "-"):
+            continue
+        curie = f"{PRECURSOR}:{accession}"
+        terms[curie] = Term(curie, name, status=cell("Status"), where=f"{path.name}:{number}")
+        for arm in ("Mature1", "Mature2"):
+            acc, mature_name = cell(f"{arm}_Acc"), cell(f"{arm}_ID")
+            if acc.startswith("MIMAT") and mature_name:
+                mature.setdefault(acc, (mature_name, f"{path.name}:{number}"))
+                parents[acc].append(curie)
+    for acc, (name, where) in mature.items():
+        curie = f"{MATURE}:{acc}"
+        terms[curie] = Term(curie, name, parents=tuple(sorted(set(parents[acc]))), where=where)
+    return Vocabulary("miRBase", path, terms)
