@@ -193,6 +193,52 @@ def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: 
 
 
 @cli.command()
+@click.option(
+    "--curation",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The curation directory whose entities.tsv is checked (default: the packaged curation).",
+)
+@click.option(
+    "--reference",
+    envvar="EXOGRAPH_REFERENCE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the reference releases (HGNC, miRBase miRNA.csv, doid/mondo/go/chebi JSON, Cell Ontology JSONL); also $EXOGRAPH_REFERENCE.",
+)
+@click.option("--sheet", type=click.Path(dir_okay=False, path_type=Path), help="Write the candidates as a TSV review sheet (decision column: accept / reject).")
+@click.option(
+    "--accept", "accept", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Add the cross-references a reviewed sheet accepts to entities.tsv"
+)
+@FORMAT
+def ground(curation: Path | None, reference: Path | None, sheet: Path | None, accept: Path | None, fmt: str) -> None:
+    """Check every curated entity's cross-references against the reference releases; propose candidates."""
+    from exograph import ground as grounding
+    from exograph import resources, text
+    from exograph.errors import CurationError
+    from exograph.io.curation import read_curation
+    from exograph.io.turtle import write_text_atomic
+    from exograph.reference import ReferenceData
+
+    directory = curation or resources.curation_dir()
+    if accept is not None:
+        added = grounding.accept_sheet(directory / "entities.tsv", grounding.read_decisions(accept))
+        click.echo(f"added {len(added)} cross-reference(s) to {directory / 'entities.tsv'}; run 'exograph ground' to check them and 'exograph build'")
+        return
+    cur = read_curation(directory)
+    if cur.errors:
+        first = cur.errors[0]
+        raise CurationError(f"{first.subject}: {first.message} ({len(cur.errors)} curation error(s); see 'exograph validate --curation {directory}')")
+    report = grounding.ground(cur.entities.values(), ReferenceData.from_environment(reference))
+    if sheet is not None:
+        write_text_atomic(sheet, grounding.write_sheet(report.candidates))
+    if fmt == "json":
+        _emit(report.as_dict())
+    else:
+        click.echo(text.grounding(report))
+    if report.errors:
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Also check a curation directory (tables and quotes).")
 @click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check.")

@@ -45,6 +45,7 @@ class Entity:
     xrefs: tuple[str, ...] = ()
     resistance_to: str | None = None  #: the IRI of the drug a DrugResistance is resistance to
     comment: str | None = None
+    no_xref: str | None = None  #: why a curated entity has no cross-reference (one of vocab.NO_XREF_REASONS)
 
     @property
     def local_id(self) -> str:

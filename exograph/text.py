@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exograph.validate import Report
+
+if TYPE_CHECKING:
+    from exograph.ground import GroundReport
+
+
+def safe(text: str) -> str:
+    """``text`` with control characters (escape sequences, carriage returns...) written as
+    ``\\xNN`` / ``\\uNNNN``, so data cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def stats(data: dict[str, Any]) -> str:
@@ -116,4 +127,23 @@ def validation(report: Report) -> str:
             out.append(f"  ... and {len(items) - 20} more")
     verdict = "invalid" if report.errors else "valid (no errors)"
     out.append(verdict)
+    return "\n".join(out)
+
+
+def grounding(report: GroundReport) -> str:
+    """Problems grouped by kind, then the figures."""
+    out = []
+    by_kind: dict[str, list[str]] = {}
+    for p in report.problems:
+        by_kind.setdefault(f"{p.level} {p.code}", []).append(safe(f"{p.subject}: {p.message}"))
+    for kind, items in by_kind.items():
+        out.append(f"{kind} ({len(items)})")
+        out.extend(f"  {item}" for item in items[:20])
+        if len(items) > 20:
+            out.append(f"  ... and {len(items) - 20} more")
+    resources = ", ".join(sorted(report.resources)) or "none"
+    out.append(
+        f"{report.entities} entities; {report.verified} cross-reference(s) verified against {resources}; "
+        f"{len(report.candidates)} candidate(s); {len(report.errors)} error(s)"
+    )
     return "\n".join(out)

@@ -233,3 +233,13 @@ def shorten(iri: str) -> str:
 
 
 _DECLARED = frozenset(CLASSES.values()) | frozenset(PREDICATES) | frozenset(OTHER_TERMS)
+
+
+#: why a curated entity carries no cross-reference (the ``no_xref`` column of entities.tsv)
+NO_XREF_REASONS: dict[str, str] = {
+    "class": "names a class of things (microRNA, tumour cell), not one entity",
+    "group": "names several members (a family, a cluster, miRNAs the review does not name)",
+    "placeholder": "stands for something the review leaves unnamed",
+    "not-in-reference": "looked up: the reference release has no term for it",
+    "no-reference-data": "no reference release for its kind is at hand to verify an identifier (UBERON)",
+}

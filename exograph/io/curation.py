@@ -15,7 +15,7 @@ from pathlib import Path
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Problem, Relation, merge_relations
 
-ENTITY_COLUMNS = ("id", "type", "label", "synonyms", "xrefs", "resistance_to", "comment")
+ENTITY_COLUMNS = ("id", "type", "label", "synonyms", "xrefs", "no_xref", "resistance_to", "comment")
 RELATION_COLUMNS = (
     "subject",
     "subject_state",
@@ -161,6 +161,12 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
                 )
             )
             ok = False
+    if row["no_xref"] and row["no_xref"] not in vocab.NO_XREF_REASONS:
+        problems.append(Problem("ERROR", "bad-no-xref", where, f"no_xref '{row['no_xref']}' is not one of: {', '.join(vocab.NO_XREF_REASONS)}"))
+        ok = False
+    if row["no_xref"] and xrefs:
+        problems.append(Problem("ERROR", "bad-no-xref", where, "no_xref says why there is no cross-reference; leave it empty when xrefs has one"))
+        ok = False
     if row["resistance_to"] and row["type"] != "DrugResistance":
         problems.append(Problem("ERROR", "bad-resistance-to", where, "resistance_to is only for entities of type DrugResistance"))
         ok = False
@@ -174,6 +180,7 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
         xrefs=xrefs,
         resistance_to=vocab.entity_iri(row["resistance_to"]) if row["resistance_to"] else None,
         comment=row["comment"] or None,
+        no_xref=row["no_xref"] or None,
     )
 
 

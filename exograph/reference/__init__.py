@@ -137,11 +137,27 @@ class Vocabulary:
         return None
 
 
+#: British spellings folded into the American ones the reference releases use
+_SPELLING = (
+    ("tumour", "tumor"),
+    ("signalling", "signaling"),
+    ("haem", "hem"),
+    ("oesophag", "esophag"),
+    ("leukaem", "leukem"),
+    ("oestr", "estr"),
+    ("anaem", "anem"),
+)
+
+
 def name_key(text: str) -> str:
-    """Names compared ignoring case, white space and punctuation (Greek letters spelt out)."""
+    """Names compared ignoring case, white space, punctuation and British spelling (Greek letters
+    spelt out; microRNA prefixes read as :func:`exograph.resolve.normalise` reads them)."""
     from exograph.resolve import normalise
 
-    return normalise(text)
+    key = normalise(text)
+    for british, american in _SPELLING:
+        key = key.replace(british, american)
+    return key
 
 
 def sha256(path: Path) -> str:

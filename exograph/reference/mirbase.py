@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from exograph.errors import DataError
-from exograph.reference import Term, Vocabulary, read_lines
+from exograph.reference import SYNONYM, Term, Vocabulary, read_lines
 
 PRECURSOR, MATURE = "mirbase", "mirbase.mature"
 REQUIRED = ("Accession", "ID", "Mature1_Acc", "Mature1_ID")
@@ -46,7 +46,7 @@ def read(path: Path, species: str | None = "hsa") -> Vocabulary:
         if species and not name.startswith(species + "-"):
             continue
         curie = f"{PRECURSOR}:{accession}"
-        terms[curie] = Term(curie, name, status=cell("Status"), where=f"{path.name}:{number}")
+        terms[curie] = Term(curie, name, _unprefixed(name), status=cell("Status"), where=f"{path.name}:{number}")
         for arm in ("Mature1", "Mature2"):
             acc, mature_name = cell(f"{arm}_Acc"), cell(f"{arm}_ID")
             if acc.startswith("MIMAT") and mature_name:
@@ -54,5 +54,11 @@ def read(path: Path, species: str | None = "hsa") -> Vocabulary:
                 parents[acc].append(curie)
     for acc, (name, where) in mature.items():
         curie = f"{MATURE}:{acc}"
-        terms[curie] = Term(curie, name, parents=tuple(sorted(set(parents[acc]))), where=where)
+        terms[curie] = Term(curie, name, _unprefixed(name), parents=tuple(sorted(set(parents[acc]))), where=where)
     return Vocabulary("miRBase", path, terms)
+
+
+def _unprefixed(name: str) -> tuple[tuple[str, str], ...]:
+    """The name without its species code (``let-7b`` for hsa-let-7b), as papers write it."""
+    head, dash, rest = name.partition("-")
+    return ((SYNONYM, rest),) if dash and len(head) == 3 and rest else ()
