@@ -219,15 +219,21 @@ def ground(curation: Path | None, reference: Path | None, sheet: Path | None, ac
     from exograph.reference import ReferenceData
 
     directory = curation or resources.curation_dir()
+    rejected_file = directory / grounding.REJECTED_FILE
     if accept is not None:
-        added = grounding.accept_sheet(directory / "entities.tsv", grounding.read_decisions(accept))
-        click.echo(f"added {len(added)} cross-reference(s) to {directory / 'entities.tsv'}; run 'exograph ground' to check them and 'exograph build'")
+        accepted, rejected = grounding.read_decisions(accept)
+        added = grounding.accept_sheet(directory / "entities.tsv", accepted)
+        turned_down = grounding.record_rejected(rejected_file, rejected)
+        click.echo(
+            f"added {len(added)} cross-reference(s) to {directory / 'entities.tsv'} and {turned_down} rejection(s) to {rejected_file}; "
+            "run 'exograph ground' to check them and 'exograph build'"
+        )
         return
     cur = read_curation(directory)
     if cur.errors:
         first = cur.errors[0]
         raise CurationError(f"{first.subject}: {first.message} ({len(cur.errors)} curation error(s); see 'exograph validate --curation {directory}')")
-    report = grounding.ground(cur.entities.values(), ReferenceData.from_environment(reference))
+    report = grounding.ground(cur.entities.values(), ReferenceData.from_environment(reference), rejected=grounding.read_rejected(rejected_file))
     if sheet is not None:
         write_text_atomic(sheet, grounding.write_sheet(report.candidates))
     if fmt == "json":

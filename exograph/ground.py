@@ -63,6 +63,9 @@ GO_NAMESPACES = {
     "ExtracellularVesicle": ("cellular_component",),
 }
 SHEET_COLUMNS = ("entity", "type", "label", "candidate", "candidate_name", "match", "evidence", "source", "decision")
+#: candidates a curator rejected (data/curation/rejected-xrefs.tsv): never proposed again
+REJECTED_COLUMNS = ("entity", "xref", "name", "reason")
+REJECTED_FILE = "rejected-xrefs.tsv"
 
 
 @dataclass(frozen=True, order=True)
@@ -110,9 +113,11 @@ class GroundReport:
         }
 
 
-def ground(entities: Iterable[Entity], reference: ReferenceData) -> GroundReport:
-    """Check every entity's cross-references and propose candidates for those without."""
+def ground(entities: Iterable[Entity], reference: ReferenceData, *, rejected: Iterable[tuple[str, str]] = ()) -> GroundReport:
+    """Check every entity's cross-references and propose candidates for those without (but the
+    ``rejected`` (entity, CURIE) pairs a curator has turned down)."""
     report = GroundReport()
+    turned_down = set(rejected)
     for entity in sorted(entities, key=lambda e: e.local_id):
         report.entities += 1
         if entity.xrefs:
@@ -123,7 +128,7 @@ def ground(entities: Iterable[Entity], reference: ReferenceData) -> GroundReport
                 else:
                     report.problems.append(problem)
             continue
-        found = candidates(entity, reference)
+        found = [c for c in candidates(entity, reference) if (c.entity, c.curie) not in turned_down]
         reason = entity.no_xref
         if reason is None:
             report.candidates += found
@@ -239,13 +244,14 @@ def write_sheet(found: Sequence[Candidate]) -> str:
     return out.getvalue()
 
 
-def read_decisions(sheet: Path) -> list[tuple[str, str]]:
-    """The (entity, CURIE) pairs a review sheet accepts; a malformed sheet raises CurationError."""
+def read_decisions(sheet: Path) -> tuple[list[tuple[str, str]], list[Candidate]]:
+    """What a review sheet decides: the (entity, CURIE) pairs it accepts and the candidates it
+    rejects; a malformed sheet raises CurationError."""
     with open(sheet, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t"))
     if not rows or tuple(rows[0]) != SHEET_COLUMNS:
         raise CurationError(f"{sheet}:1: not an exograph review sheet (its header is {', '.join(SHEET_COLUMNS)}); write one with 'exograph ground --sheet'")
-    accepted = []
+    accepted, rejected = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -256,7 +262,35 @@ def read_decisions(sheet: Path) -> list[tuple[str, str]]:
             raise CurationError(f"{sheet}:{number}: decision '{row[-1]}' must be accept, reject or empty")
         if decision == "accept":
             accepted.append((row[0].strip(), row[3].strip()))
-    return accepted
+        elif decision == "reject":
+            rejected.append(Candidate(*(cell.strip() for cell in row[:-1])))
+    return accepted, rejected
+
+
+def read_rejected(path: Path) -> set[tuple[str, str]]:
+    """The (entity, CURIE) pairs of a rejected-xrefs table (none when it does not exist)."""
+    if not path.is_file():
+        return set()
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or tuple(rows[0]) != REJECTED_COLUMNS:
+        raise CurationError(f"{path}:1: the header must be the columns {', '.join(REJECTED_COLUMNS)} separated by tabs")
+    return {(row[0], row[1]) for row in rows[1:] if len(row) >= 2 and row[0]}
+
+
+def record_rejected(path: Path, rejected: Sequence[Candidate]) -> int:
+    """Add rejected candidates to the rejected-xrefs table (created if absent), sorted; returns how many were new."""
+    from exograph.io.turtle import write_text_atomic
+
+    known = read_rejected(path)
+    rows = []
+    if path.is_file():
+        rows = [line for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    new = [c for c in rejected if (c.entity, c.curie) not in known]
+    rows += [f"{c.entity}\t{c.curie}\t{c.name}\t{c.evidence}; rejected in review" for c in new]
+    if new:
+        write_text_atomic(path, "\t".join(REJECTED_COLUMNS) + "\n" + "".join(f"{r}\n" for r in sorted(set(rows))))
+    return len(new)
 
 
 def accept_sheet(entities_file: Path, accepted: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

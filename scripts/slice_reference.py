@@ -2,7 +2,7 @@
 
 The slices hold, exactly as the releases print them (header and byte-order mark kept; JSON
 records unchanged): every term a shipped cross-reference names, every candidate grounding
-proposes for the shipped curation, and their is_a ancestors, so that `exograph ground` on the
+proposes for a shipped entity as if it had no cross-reference, and their is_a ancestors, so that `exograph ground` on the
 shipped curation gives the same answer on the slices as on the whole releases.
 
     python scripts/slice_reference.py [--datasets ../shared/datasets]
@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exograph.ground import ground  # noqa: E402
+from exograph.ground import candidates, ground  # noqa: E402
 from exograph.io.curation import read_curation  # noqa: E402
 from exograph.reference import ReferenceData  # noqa: E402
 
@@ -32,7 +33,10 @@ def main() -> None:
     reference = ReferenceData(args.datasets)
     cur = read_curation(ROOT / "data" / "curation")
     report = ground(cur.entities.values(), reference)
-    wanted = {x for e in cur.entities.values() for x in e.xrefs} | {c.curie for c in report.candidates}
+    # every term a shipped xref names, and every candidate of every entity as if it had none
+    # (what grounding proposed before the curator decided, rejected candidates included)
+    proposed = {c.curie for e in cur.entities.values() for c in candidates(replace(e, xrefs=(), no_xref=None), reference)}
+    wanted = {x for e in cur.entities.values() for x in e.xrefs} | {c.curie for c in report.candidates} | proposed
     for key, path in sorted(reference.available().items()):
         vocabulary = reference.vocabulary(key)
         assert vocabulary is not None
