@@ -308,8 +308,13 @@ def test_a_runaway_query_is_stopped_and_other_clients_are_served_meanwhile(limit
     assert (status, content_type) == (503, "text/plain")
     assert body.decode() == "the query ran longer than 1.5 s (the --timeout limit) and was stopped; narrow it or add a LIMIT\n"
     assert 1.4 < outcome["seconds"] < 4  # type: ignore[operator]
-    # its worker was killed and replaced: as many processes, one of them new
+    # its worker was killed and replaced: as many processes, one of them new (the killed one may
+    # take a moment to be reaped, so the count is awaited, not read once)
+    deadline = time.monotonic() + 10
     workers_after = limited.processes()
+    while (len(workers_after) != 3 or len(workers_before - workers_after) != 1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers_after = limited.processes()
     assert len(workers_after) == len(workers_before) == 3 and len(workers_before - workers_after) == 1
     assert wait_until_gone(workers_before - workers_after) == set()
     assert sparql(limited, "ASK { ?s ?p ?o }")[0] == 200
