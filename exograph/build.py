@@ -32,7 +32,7 @@ def compile_text(curation: Curation) -> str:
     from exograph.io.turtle import rdflib_triples, turtle_text
 
     entities = sorted(curation.entities.values(), key=lambda e: e.id)
-    return turtle_text(rdflib_triples(compile_graph(entities, curation.relations)))
+    return turtle_text(rdflib_triples(compile_graph(entities, curation.relations, curation.broader)))
 
 
 def curation_problems(curation_dir: Path, review_path: Path | None = None) -> tuple[Curation, list[Problem], bool]:

@@ -62,6 +62,18 @@ def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     return load(options["data"] or None, store=options["store"])
 
 
+def _say_subtypes(kg: Any, cancer: str | None) -> None:
+    """Say on stderr which subtypes a --cancer takes in."""
+    if cancer is None:
+        return
+    from exograph.text import safe
+
+    subtypes = kg.subtypes(cancer)
+    if subtypes:
+        names = ", ".join(e.label for e in subtypes[:8]) + (f" and {len(subtypes) - 8} more" if len(subtypes) > 8 else "")
+        click.echo(safe(f"note: --cancer '{cancer}' includes its {len(subtypes)} subtype(s): {names}"), err=True)
+
+
 def _emit(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -104,7 +116,7 @@ def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
 @click.argument("name")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops from NAME.")
 @click.option("--predicate", help="Only relations with this predicate (e.g. targets, 'biomarker for').")
-@click.option("--cancer", help="Only relations stated for this cancer (or for none).")
+@click.option("--cancer", help="Only relations stated for this cancer or a subtype of it (or for none).")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Most neighbours and relations to list (the totals are reported).")
 @FORMAT
 @click.pass_context
@@ -115,6 +127,7 @@ def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, 
 
     kg = _kg(ctx)
     hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer, limit=limit)
+    _say_subtypes(kg, cancer)
     data = neighbors_json(kg.index, hood, depth)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.neighbors(data))
 
@@ -123,7 +136,7 @@ def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, 
 @click.argument("source")
 @click.argument("target")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path considered.")
-@click.option("--cancer", help="Walk only relations stated for this cancer (or for none).")
+@click.option("--cancer", help="Walk only relations stated for this cancer or a subtype of it (or for none).")
 @click.option("--all", "all_paths", is_flag=True, help="Every path up to --max-hops (at most 1000, best first), not only the best five.")
 @click.option("--undirected", is_flag=True, help="Also walk relations backwards (object to subject).")
 @FORMAT
@@ -134,6 +147,7 @@ def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: st
     from exograph.serialize import paths_json
 
     kg = _kg(ctx)
+    _say_subtypes(kg, cancer)
     found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
     data = paths_json(kg.index, found)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
@@ -242,6 +256,25 @@ def ground(curation: Path | None, reference: Path | None, sheet: Path | None, ac
         click.echo(text.grounding(report))
     if report.errors:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--curation", type=click.Path(file_okay=False, exists=True, path_type=Path), help="The curation directory (default: the packaged curation).")
+@click.option(
+    "--reference",
+    envvar="EXOGRAPH_REFERENCE",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the reference releases (as for 'exograph ground'); also $EXOGRAPH_REFERENCE.",
+)
+def hierarchy(curation: Path | None, reference: Path | None) -> None:
+    """Write broader.tsv: cancers to their Disease Ontology parents, mature miRNAs to precursors, resistances to drug resistance."""
+    from exograph import hierarchy as tree
+    from exograph import resources
+    from exograph.reference import ReferenceData
+
+    directory = curation or resources.curation_dir()
+    found = tree.update_curation(directory, ReferenceData.from_environment(reference))
+    click.echo(f"wrote {directory / 'broader.tsv'}: {len(found.links)} link(s); {len(found.added)} entit(ies) added to entities.tsv; run 'exograph build'")
 
 
 @cli.command()

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 INDEX_FILE = "index.sqlite"
 
 EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
@@ -77,6 +77,7 @@ CREATE TABLE nodes (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT
 CREATE TABLE names (kind INTEGER NOT NULL, key TEXT NOT NULL, node INTEGER NOT NULL, score REAL NOT NULL);
 CREATE TABLE edges (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE broader (child INTEGER NOT NULL, parent INTEGER NOT NULL, PRIMARY KEY (child, parent));
 """
 _INDEXES = "CREATE INDEX names_key ON names (kind, key);"
 
@@ -101,6 +102,7 @@ QUERIES = {
     "cited": "SELECT ?n (COUNT(*) AS ?uses) WHERE { ?st exo:evidence/exo:reference/exo:referenceNumber ?n } GROUP BY ?n",
     "references": "SELECT DISTINCT ?n WHERE { ?r exo:referenceNumber ?n }",
     "predicate_labels": "SELECT ?p ?l WHERE { VALUES ?kind { owl:ObjectProperty rdf:Property } ?p a ?kind ; rdfs:label ?l . FILTER(isIRI(?p)) }",
+    "broader": "SELECT ?s ?o WHERE { ?s skos:broader ?o . FILTER(isIRI(?s) && isIRI(?o)) }",
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
 }
 
@@ -237,6 +239,19 @@ class Index:
         """Every (lower-cased name, node): the choices of a did-you-mean suggestion."""
         return self.db.execute("SELECT key, node FROM names WHERE kind = ? ORDER BY key, node", (EXACT,)).fetchall()
 
+    def narrower(self, node: int) -> list[int]:
+        """The entities whose skos:broader is ``node`` (its direct subtypes), by id."""
+        return [row[0] for row in self.db.execute("SELECT child FROM broader WHERE parent = ? ORDER BY child", (node,))]
+
+    def descendants(self, node: int) -> set[int]:
+        """Every entity below ``node`` along skos:broader (not ``node`` itself)."""
+        found: set[int] = set()
+        frontier = [node]
+        while frontier:
+            frontier = [c for n in frontier for c in self.narrower(n) if c not in found and c != node]
+            found.update(frontier)
+        return found
+
     # ------------------------------------------------------------------ edges
 
     @cached_property
@@ -372,6 +387,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
             synonyms[iri].add(text)
     labels.update(pref)
     entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
+    broader = [(s, o) for s, o in answers["broader"] if s in types and o in types]  # between entities only
     node_iris = entity_iris | set(cancers.values())
     ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
     ids = {iri: n for n, iri in enumerate(ordered)}
@@ -390,6 +406,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(name_rows)))
     db.executemany("INSERT INTO edges VALUES (?, ?)", [(n, r[0]) for n, r in enumerate(relations)])
+    db.executemany("INSERT INTO broader VALUES (?, ?)", sorted({(ids[s], ids[o]) for s, o in broader}))
 
     predicates = sorted({r[2] for r in relations})
     numbers = {p: n for n, p in enumerate(predicates)}
@@ -427,6 +444,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
 
 
 _RDF_TYPE = vocab.RDF + "type"
+_BROADER = vocab.SKOS + "broader"
 _NAME_PROPERTIES = frozenset(
     {vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.SKOS + "altLabel", vocab.OBOINOWL + "hasExactSynonym", vocab.OBOINOWL + "hasDbXref"}
 )
@@ -487,11 +505,13 @@ class Facts:
             self.numbers[s].add(o)
         elif p in _RELATION_IRIS and s_iri and o_iri:
             sets["plain"].add((s, p, o))
+        elif p == _BROADER and s_iri and o_iri:
+            sets["broader"].add((s, o))
 
     def answers(self) -> dict[str, list[tuple[str, ...]]]:
         """The rows each of :data:`QUERIES` would give (but the triple count)."""
         out: dict[str, list[tuple[str, ...]]] = {name: list(rows) for name, rows in self.sets.items()}
-        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "cancers", "plain"):
+        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "cancers", "plain", "broader"):
             out.setdefault(name, [])
         out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
         by_section: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))

@@ -250,9 +250,21 @@ class KnowledgeGraph:
             raise ExographError(f"'{name}' is a {entity.type}, not a cancer type; give a cancer such as 'ovarian cancer'")
         return entity.id
 
-    def _cancer_node(self, name: str | None) -> int | None:
+    def _cancer_node(self, name: str | None) -> frozenset[int] | None:
+        """The cancer ``name`` and every subtype of it (skos:broader), as node ids."""
         iri = self._cancer(name)
-        return None if iri is None else _node(self.index, iri)
+        if iri is None:
+            return None
+        node = _node(self.index, iri)
+        return frozenset({node} | self.index.descendants(node))
+
+    def subtypes(self, name: str) -> list[Entity]:
+        """Every entity below ``name`` along skos:broader (the subtypes of a cancer, the mature
+        forms of a microRNA...), by label; what ``--cancer`` widens to."""
+        index = self.index
+        node = _node(index, self.entity(name).id)
+        found = [index.entity_of(n) for n in index.descendants(node)]
+        return sorted(found, key=lambda e: (e.label.lower(), e.id))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ the search stops after the first level that yields ``limit`` paths: nothing long
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +89,7 @@ def search_paths(
     target: int,
     *,
     max_hops: int = 4,
-    cancer: int | None = None,
+    cancer: Collection[int] | None = None,
     all_paths: bool = False,
     limit: int = 5,
     undirected: bool = False,
@@ -166,11 +166,11 @@ def _rank(index: Index, a: EdgeArrays, path: IdPath) -> tuple[int, int, int, int
     return (len(path.hops), backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
 
 
-def _allowed(a: EdgeArrays, edge: int, cancer: int | None) -> bool:
-    return cancer is None or a.cancer[edge] < 0 or a.cancer[edge] == cancer
+def _allowed(a: EdgeArrays, edge: int, cancer: Collection[int] | None) -> bool:
+    return cancer is None or a.cancer[edge] < 0 or a.cancer[edge] in cancer
 
 
-def _steps(a: EdgeArrays, node: int, cancer: int | None, undirected: bool) -> list[tuple[int, int, bool]]:
+def _steps(a: EdgeArrays, node: int, cancer: Collection[int] | None, undirected: bool) -> list[tuple[int, int, bool]]:
     """(next node, edge, forward) from ``node``: per next node, the best-supported edge (most
     evidence, then forward, then the greater key, as in the ranking of parallel relations)."""
     best: dict[int, tuple[int, bool, int]] = {}
@@ -192,7 +192,7 @@ def _offer(best: dict[int, tuple[int, bool, int]], other: int, candidate: tuple[
         best[other] = candidate
 
 
-def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: int | None, undirected: bool) -> dict[int, int]:
+def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: Collection[int] | None, undirected: bool) -> dict[int, int]:
     """How many hops every node within ``max_hops`` needs to reach ``target`` (a backward BFS)."""
     sides = [(a.in_start, a.in_edges, a.in_ends)] + ([(a.out_start, a.out_edges, a.out_ends)] if undirected else [])
     distance = {target: 0}
@@ -206,7 +206,12 @@ def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: int | None,
 
 
 def _expand(
-    a: EdgeArrays, frontier: Iterable[int], sides: Sequence[tuple[Any, Any, Any]], cancer: int | None, wanted: set[int] | None, used: set[int] | None
+    a: EdgeArrays,
+    frontier: Iterable[int],
+    sides: Sequence[tuple[Any, Any, Any]],
+    cancer: Collection[int] | None,
+    wanted: set[int] | None,
+    used: set[int] | None,
 ) -> set[int]:
     """The nodes one relation away from ``frontier`` along ``sides`` ((start, edges, ends) of an
     adjacency), adding the relations crossed to ``used`` (unless None). Unfiltered, a node's
@@ -267,7 +272,7 @@ def search_neighbourhood(
     centre: int,
     *,
     depth: int = 1,
-    cancer: int | None = None,
+    cancer: Collection[int] | None = None,
     predicates: Iterable[int] | None = None,
 ) -> IdNeighbourhood:
     """Nodes joined to ``centre`` by at most ``depth`` relations (either direction), and the

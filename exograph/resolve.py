@@ -1,7 +1,8 @@
 """Names and synonyms to entities: "miR-21", "hsa-miR-21-5p", "microRNA-21", "HCC", "CAF".
 
 Matching ignores case, white space and punctuation, reads the many ways people write microRNA
-names, and on a miss suggests the nearest names (rapidfuzz).
+names, offers the direct subtypes of what a name means (skos:broader: "lung cancer" offers
+non-small cell lung cancer and lung carcinoma), and on a miss suggests the nearest names (rapidfuzz).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from exograph.index import Index
 
 #: scores of the kinds of match, best first
-EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE = 1.0, 0.95, 0.9, 0.75
+EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE, NARROWER = 1.0, 0.95, 0.9, 0.75, 0.6
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
 _MIRNA = re.compile(r"^(?:[a-z]{3}-)?(?:micro\s*rna|mircrorna|mirna|mir)[\s_-]*(?=[0-9])")
@@ -93,6 +94,9 @@ def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
     related = index.lookup(FAMILY, key) + (index.lookup(NORMAL, base) if base else [])
     for node, _ in related:
         scores.setdefault(node, FAMILY_SCORE)
+    for node in [n for n, score in scores.items() if score >= NORMALISED]:  # a parent offers its subtypes
+        for child in index.narrower(node):
+            scores.setdefault(child, NARROWER)
     index.preload(scores)
     matches = [Match(index.iri(n), index.entity_of(n).label, index.entity_of(n).type, score) for n, score in scores.items()]
     matches.sort(key=lambda m: (-m.score, m.label.lower(), m.id))

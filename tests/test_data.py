@@ -62,7 +62,7 @@ def test_compilation_is_deterministic_whatever_the_row_order(curation):
     random.Random(7).shuffle(shuffled)
     from exograph.io.curation import Curation
 
-    again = Curation(dict(reversed(list(curation.entities.items()))), merge_relations(shuffled))
+    again = Curation(dict(reversed(list(curation.entities.items()))), merge_relations(shuffled), broader=list(reversed(curation.broader)))
     assert compile_text(again) == compile_text(curation)
 
 

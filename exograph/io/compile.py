@@ -31,7 +31,7 @@ def reference_iri(number: int, review_id: str = REVIEW_ID) -> URIRef:
     return URIRef(f"{vocab.REFERENCE}{review_id}-{number}")
 
 
-def compile_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> Graph:
+def compile_graph(entities: Iterable[Entity], relations: Iterable[Relation], broader: Iterable[tuple[str, str]] = ()) -> Graph:
     """The RDF graph of curated entities and relations: plain triples plus statement nodes."""
     g = Graph()
     for prefix, namespace in vocab.PREFIXES.items():
@@ -50,6 +50,8 @@ def compile_graph(entities: Iterable[Entity], relations: Iterable[Relation]) -> 
         _add_entity(g, entity)
     for rel in relations:
         _add_relation(g, rel, review)
+    for narrower, wider in broader:
+        g.add((URIRef(narrower), SKOS.broader, URIRef(wider)))
     return g
 
 

@@ -62,6 +62,7 @@ class Curation:
     entities: dict[str, Entity] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    broader: list[tuple[str, str]] = field(default_factory=list)  #: (entity IRI, broader entity IRI), from broader.tsv
 
     @property
     def errors(self) -> list[Problem]:
@@ -85,6 +86,7 @@ def read_curation(directory: Path) -> Curation:
             continue
         cur.entities[entity.local_id] = entity
     _check_entity_links(cur)
+    _read_broader(directory / "broader.tsv", cur)
     relations = []
     for path in relation_files:
         for where, row in _rows(path, RELATION_COLUMNS, cur.problems, optional=SOURCE_COLUMN):
@@ -182,6 +184,24 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
         comment=row["comment"] or None,
         no_xref=row["no_xref"] or None,
     )
+
+
+def _read_broader(path: Path, cur: Curation) -> None:
+    """The hierarchy table (optional): each link between two entities of the table."""
+    from exograph.errors import CurationError
+    from exograph.hierarchy import read_table
+
+    try:
+        links = read_table(path)
+    except CurationError as exc:
+        cur.problems.append(Problem("ERROR", "bad-broader", str(path), str(exc)))
+        return
+    for number, link in enumerate(links, start=2):
+        missing = [x for x in (link.entity, link.broader) if x not in cur.entities]
+        if missing:
+            cur.problems.append(Problem("ERROR", "unknown-entity", f"{path}:{number}", f"'{missing[0]}' is not in entities.tsv; run 'exograph hierarchy'"))
+            continue
+        cur.broader.append((vocab.entity_iri(link.entity), vocab.entity_iri(link.broader)))
 
 
 def _check_entity_links(cur: Curation) -> None:
