@@ -158,6 +158,21 @@ def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: st
 
 
 @cli.command()
+@click.argument("a")
+@click.argument("b")
+@FORMAT
+@click.pass_context
+def evidence(ctx: click.Context, a: str, b: str, fmt: str) -> None:
+    """Everything that links A and B (and their subtypes), curated and imported, strongest first."""
+    from exograph import text
+    from exograph.serialize import evidence_json
+
+    kg = _kg(ctx)
+    data = evidence_json(kg.index, kg.entity(a), kg.entity(b), kg.evidence(a, b))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.evidence(data))
+
+
+@cli.command()
 @click.argument("query", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -35,12 +35,13 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
 from exograph.model import Entity
+from exograph.support import Support
 
 if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 INDEX_FILE = "index.sqlite"
 
 EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
@@ -68,7 +69,23 @@ CLASS_PRIORITY = (
 #: exograph classes whose instances are records, not entities
 NOT_ENTITIES = ("Statement", "Evidence", "Reference", "Review", "Publication")
 
-_ARRAYS = ("e_subject", "e_object", "e_predicate", "e_cancer", "e_evidence", "out_start", "out_edges", "out_ends", "in_start", "in_edges", "in_ends")
+_ARRAYS = (
+    "e_subject",
+    "e_object",
+    "e_predicate",
+    "e_cancer",
+    "e_evidence",
+    "e_curated",
+    "e_strong",
+    "e_weak",
+    "e_negative",
+    "out_start",
+    "out_edges",
+    "out_ends",
+    "in_start",
+    "in_edges",
+    "in_ends",
+)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -81,6 +98,7 @@ CREATE TABLE broader (child INTEGER NOT NULL, parent INTEGER NOT NULL, PRIMARY K
 """
 _INDEXES = "CREATE INDEX names_key ON names (kind, key);"
 
+_GRAPH_QUERIES = ("database_support", "graph_broader")  #: the queries of named graphs
 _CLASSES = " ".join(f"exo:{c}" for c in vocab.CLASSES.values())
 _RELATIONS = " ".join(f"exo:{p}" for p in vocab.PREDICATES)
 
@@ -103,6 +121,15 @@ QUERIES = {
     "references": "SELECT DISTINCT ?n WHERE { ?r exo:referenceNumber ?n }",
     "predicate_labels": "SELECT ?p ?l WHERE { VALUES ?kind { owl:ObjectProperty rdf:Property } ?p a ?kind ; rdfs:label ?l . FILTER(isIRI(?p)) }",
     "broader": "SELECT ?s ?o WHERE { ?s skos:broader ?o . FILTER(isIRI(?s) && isIRI(?o)) }",
+    # independent sources of each statement's curated evidence: its numbered references, and a paper
+    # (not the review) it was read in
+    "curated_sources": """SELECT ?st (COUNT(DISTINCT ?src) AS ?n) WHERE { ?st exo:evidence ?ev .
+                          { ?ev exo:reference ?src } UNION { ?ev exo:curatedFrom ?src FILTER NOT EXISTS { ?src a exo:Review } } } GROUP BY ?st""",
+    # database evidence (an import's named graph), and the links of the entities it made (a mature
+    # miRNA to its precursor): matched to the curated relations it supports
+    "database_support": """SELECT ?s ?p ?o ?pmid ?type WHERE { GRAPH ?g { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; exo:evidence ?ev .
+                           ?ev a exo:DatabaseEvidence ; exo:supportType ?type ; exo:pmid ?pmid } }""",
+    "graph_broader": "SELECT ?s ?o WHERE { GRAPH ?g { ?s skos:broader ?o } FILTER(isIRI(?s) && isIRI(?o)) }",
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
 }
 
@@ -116,6 +143,10 @@ class EdgeArrays:
     predicate: Any
     cancer: Any  #: node id of the relation's cancer, or -1
     evidence: Any  #: number of evidences
+    curated: Any  #: independent references of the curated evidence
+    strong: Any  #: PMIDs of strong database evidence (exograph.support)
+    weak: Any
+    negative: Any  #: PMIDs of database evidence that found no interaction
     out_start: Any  #: edges leaving node n: out_edges[out_start[n]:out_start[n + 1]]
     out_edges: Any
     out_ends: Any  #: the object of each edge in out_edges, slot for slot (a node's successors are one slice)
@@ -268,6 +299,10 @@ class Index:
             out["e_predicate"],
             out["e_cancer"],
             out["e_evidence"],
+            out["e_curated"],
+            out["e_strong"],
+            out["e_weak"],
+            out["e_negative"],
             out["out_start"],
             out["out_edges"],
             out["out_ends"],
@@ -288,6 +323,13 @@ class Index:
             chunk = wanted[start : start + 900]
             out.update(self.db.execute(f"SELECT id, key FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         return out
+
+    def support(self, key: str) -> Support:
+        """The support of the relation with this key (no evidence: an unknown key)."""
+        from exograph.paths import support_of
+
+        row = self.db.execute("SELECT id FROM edges WHERE key = ?", (key,)).fetchone()
+        return support_of(self.arrays, row[0]) if row else Support()
 
     @cached_property
     def predicates(self) -> list[str]:
@@ -335,12 +377,15 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     from exograph.store import select_many
 
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
+    if store is not None and not store.graphs():  # no named graph: no database evidence to ask for
+        queries = {k: q for k, q in queries.items() if k not in _GRAPH_QUERIES}
     if facts is not None:
         answers = facts.answers()
     elif store is None:
         raise ValueError("build_database needs a store or the facts of one")
     else:
         answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
+        answers.update({k: [] for k in _GRAPH_QUERIES if k not in answers})
     if triples is not None or "triples" not in answers:
         if triples is None:
             assert store is not None, "give the triple count when there is no store"
@@ -365,6 +410,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     for st, c in answers["cancers"]:
         cancers[st] = min(cancers.get(st, c), c)
     evidence = {st: int(n) for st, n in answers["evidence_counts"]}
+    curated = {st: int(n) for st, n in answers["curated_sources"]}
     relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items()]
     for s, p, o in answers["plain"]:
         if (s, p, o) not in reified:
@@ -419,7 +465,10 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         "e_predicate": array("i", (numbers[r[2]] for r in relations)),
         "e_cancer": array("i", (ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations)),
         "e_evidence": array("i", (evidence.get(r[0], 0) for r in relations)),
+        # an evidence with neither a reference nor a paper of its own still counts once
+        "e_curated": array("i", (curated.get(r[0]) or min(evidence.get(r[0], 0), 1) for r in relations)),
     }
+    arrays["e_strong"], arrays["e_weak"], arrays["e_negative"] = _database_support(answers, relations)
     arrays["out_start"], arrays["out_edges"] = _csr(e_subject, count)
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
     arrays["out_ends"] = array("i", map(e_object.__getitem__, arrays["out_edges"]))
@@ -465,6 +514,8 @@ class Facts:
         self.evidence: dict[str, set[str]] = defaultdict(set)  #: statement -> evidence nodes
         self.sections: dict[str, set[str]] = defaultdict(set)  #: evidence -> sections
         self.references: dict[str, set[str]] = defaultdict(set)  #: evidence -> references
+        self.publications: dict[str, set[str]] = defaultdict(set)  #: evidence -> publications it was read in
+        self.reviews: set[str] = set()
         self.numbers: dict[str, set[str]] = defaultdict(set)  #: reference -> numbers
         self.properties: set[str] = set()
         self.labels: dict[str, set[str]] = defaultdict(set)
@@ -482,6 +533,8 @@ class Facts:
                 self.usable = self.usable and s_iri
             elif o in _PROPERTY_KINDS and s_iri:
                 self.properties.add(s)
+            elif o == vocab.EXO + "Review":
+                self.reviews.add(s)
         elif p in _NAME_PROPERTIES:
             if s_iri and o_literal:
                 sets["names"].add((s, p, o))
@@ -501,6 +554,8 @@ class Facts:
             self.sections[s].add(o)
         elif p == vocab.EXO + "reference":
             self.references[s].add(o)
+        elif p == vocab.EXO + "curatedFrom":
+            self.publications[s].add(o)
         elif p == vocab.EXO + "referenceNumber":
             self.numbers[s].add(o)
         elif p in _RELATION_IRIS and s_iri and o_iri:
@@ -514,6 +569,13 @@ class Facts:
         for name in ("types", "names", "statements", "subjects", "predicates", "objects", "cancers", "plain", "broader"):
             out.setdefault(name, [])
         out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
+        out["curated_sources"] = []
+        for st, evs in self.evidence.items():
+            sources = {r for ev in evs for r in self.references.get(ev, ())}
+            sources |= {pub for ev in evs for pub in self.publications.get(ev, ()) if pub not in self.reviews}
+            if sources:
+                out["curated_sources"].append((st, str(len(sources))))
+        out["database_support"], out["graph_broader"] = [], []  # the watcher reads the default graph only
         by_section: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
         cited: set[str] = set()
         for st, evs in self.evidence.items():
@@ -532,13 +594,15 @@ class Facts:
 
 def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
     """Parse an RDF file (its default-graph triples) into ``facts``; ``prefix`` keeps its blank
-    nodes apart from other files'."""
+    nodes apart from other files'. A file with named graphs (N-Quads, TriG) may hold database
+    evidence, which the index reads from the store's graphs: the facts are then not used."""
     import pyoxigraph as ox
 
     add = facts.add
     for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
         if not isinstance(quad.graph_name, ox.DefaultGraph):
-            continue
+            facts.usable = False
+            return
         s, p, o = quad.subject, quad.predicate, quad.object
         s_iri, o_iri = type(s) is ox.NamedNode, type(o) is ox.NamedNode
         if type(o) is ox.Triple or type(s) is ox.Triple or (type(o) is ox.BlankNode and p.value in _STATEMENT_PARTS):
@@ -562,6 +626,50 @@ def stamp(db: sqlite3.Connection, *, triples: int, fingerprint: str | None) -> N
     db.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (json.dumps(figures, sort_keys=True),))
     db.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (fingerprint or "",))
     db.commit()
+
+
+def _database_support(answers: dict[str, list[tuple[str, ...]]], relations: list[tuple[str, str, str, str]]) -> tuple[array, array, array]:
+    """Per relation, the PMIDs of database evidence by tier (strong, weak, negative; each PMID once,
+    in its strongest tier). A database statement supports a curated relation with the same
+    predicate whose subject and object are its own or broader (miRTarBase's hsa-miR-21-5p -> APAF1
+    supports the curated miRNA-21 -> APAF1, miRNA-21-5p being a mature form of miRNA-21)."""
+    from exograph.support import by_tier, tier
+
+    count = len(relations)
+    strong, weak, negative = array("i", bytes(4 * count)), array("i", bytes(4 * count)), array("i", bytes(4 * count))
+    if not answers.get("database_support"):
+        return strong, weak, negative
+    up: dict[str, set[str]] = defaultdict(set)
+    for child, parent in [*answers.get("broader", []), *answers.get("graph_broader", [])]:
+        up[child].add(parent)
+
+    def lineage(iri: str) -> set[str]:
+        seen, stack = {iri}, [iri]
+        while stack:
+            for parent in up.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
+
+    by_triple: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for number, (_, s, p, o) in enumerate(relations):
+        by_triple[(s, p, o)].append(number)
+    pmids: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    lineages: dict[str, set[str]] = {}
+    for s, p, o, pmid, support_type in answers["database_support"]:
+        level = tier(support_type)
+        if level is None:
+            continue
+        subjects = lineages.get(s) or lineages.setdefault(s, lineage(s))
+        objects = lineages.get(o) or lineages.setdefault(o, lineage(o))
+        for a in subjects:
+            for b in objects:
+                for edge in by_triple.get((a, p, b), ()):
+                    pmids[edge][pmid].add(level)
+    for edge, tiers in pmids.items():
+        strong[edge], weak[edge], negative[edge] = by_tier(tiers)
+    return strong, weak, negative
 
 
 def _csr(ends: array, count: int) -> tuple[array, array]:

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from exograph import resources, vocab
 from exograph.errors import ExographError, UnknownPredicateError
 from exograph.model import Entity, Relation
-from exograph.paths import Hop, Neighbourhood, Paths, no_path, predicate_iri, search_neighbourhood, search_paths
+from exograph.paths import Hop, Neighbourhood, Paths, no_path, predicate_iri, search_neighbourhood, search_paths, support_of
 from exograph.paths import Path as GraphPath
 from exograph.resolve import Match
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from exograph.evidence import Link
     from exograph.index import Index
     from exograph.store import QueryResult, Store
 
@@ -151,7 +152,10 @@ class KnowledgeGraph:
         edges = sorted({e for p in search.paths for e, _ in p.hops})
         by_edge = dict(zip(edges, self._relations_of(edges), strict=True))
         index.preload({n for p in search.paths for n in p.nodes})
-        found = Paths(GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward) for e, forward in p.hops)) for p in search.paths)
+        a = index.arrays
+        found = Paths(
+            GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward, support_of(a, e)) for e, forward in p.hops)) for p in search.paths
+        )
         found.truncated, found.found = search.truncated, search.found
         return found
 
@@ -170,6 +174,18 @@ class KnowledgeGraph:
                 relation = Relation(index.iri(a.subject[e]), index.predicates[a.predicate[e]], index.iri(a.object[e]), key=keys[e])
             out.append(relation)
         return out
+
+    def evidence(self, a: str, b: str) -> list[Link]:
+        """Everything that links ``a`` and ``b`` (each with its subtypes), either way: curated
+        statements and imported database records, strongest first."""
+        from exograph.evidence import read_links
+
+        index = self.index
+        ends = []
+        for name in (a, b):
+            iri = self.entity(name).id
+            ends.append({iri} | {index.iri(n) for n in index.descendants(_node(index, iri))})
+        return read_links(self.store, ends[0], ends[1], curated_support=index.support)
 
     # ------------------------------------------------------------------ SPARQL and exports
 

@@ -7,8 +7,9 @@ few relations on the answer (context, evidence) from the store.
 Paths are searched level by level (1 hop, then 2, ...) after one breadth-first search backwards
 from the target has measured how far every node is from it: the forward search never steps onto
 a node that cannot reach the target in the hops left, so it explores only what can become a path.
-Within the hop limit, fewer hops rank first, then paths walked only forwards, then paths that stay
-within one cancer, then better-evidenced ones, then by the entities' IRIs. Without ``all_paths``
+Within the hop limit, fewer hops rank first, then better-supported paths (the product of each hop's
+belief, :mod:`exograph.support`: curated and database evidence), then paths walked only forwards,
+then paths that stay within one cancer, then those with more evidences, then by the entities' IRIs. Without ``all_paths``
 the search stops after the first level that yields ``limit`` paths: nothing longer can outrank them.
 """
 
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from exograph import vocab
 from exograph.errors import NoPathError
 from exograph.model import Relation
+from exograph.support import Support
 
 if TYPE_CHECKING:
     from exograph.index import EdgeArrays, Index
@@ -37,6 +39,7 @@ class Hop:
 
     edge: Relation
     forward: bool = True
+    support: Support = Support()
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,16 @@ class Path:
         return sum(len(h.edge.evidences) for h in self.hops)
 
     @property
-    def rank_key(self) -> tuple[int, int, int, int, tuple[str, ...]]:
-        """Fewer hops first; then fewer backward hops, fewer cancers mixed, more evidence; then by IRI."""
+    def belief(self) -> float:
+        """How well the whole path is supported: the product of its hops' beliefs."""
+        return _product(h.support.belief for h in self.hops)
+
+    @property
+    def rank_key(self) -> tuple[int, float, int, int, int, tuple[str, ...]]:
+        """Fewer hops first; then more belief, fewer backward hops, fewer cancers mixed, more evidence; then by IRI."""
         backward = sum(not h.forward for h in self.hops)
         cancers = {h.edge.context.cancer for h in self.hops if h.edge.context.cancer}
-        return (len(self.hops), backward, len(cancers), -self.evidence_count, self.nodes)
+        return (len(self.hops), -self.belief, backward, len(cancers), -self.evidence_count, self.nodes)
 
 
 class Paths(list[Path]):
@@ -159,11 +167,25 @@ def search_paths(
     return result
 
 
-def _rank(index: Index, a: EdgeArrays, path: IdPath) -> tuple[int, int, int, int, tuple[str, ...]]:
+def _rank(index: Index, a: EdgeArrays, path: IdPath) -> tuple[int, float, int, int, int, tuple[str, ...]]:
+    """:attr:`Path.rank_key`, from the index's arrays."""
     backward = sum(not forward for _, forward in path.hops)
     cancers = {a.cancer[e] for e, _ in path.hops if a.cancer[e] >= 0}
     evidence = sum(a.evidence[e] for e, _ in path.hops)
-    return (len(path.hops), backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+    belief = _product(support_of(a, e).belief for e, _ in path.hops)
+    return (len(path.hops), -belief, backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+
+
+def support_of(a: EdgeArrays, edge: int) -> Support:
+    """The support of one relation, from the index's arrays."""
+    return Support(a.curated[edge], a.strong[edge], a.weak[edge], a.negative[edge])
+
+
+def _product(values: Iterable[float]) -> float:
+    out = 1.0
+    for v in values:
+        out *= v
+    return round(out, 6)
 
 
 def _allowed(a: EdgeArrays, edge: int, cancer: Collection[int] | None) -> bool:
@@ -172,21 +194,21 @@ def _allowed(a: EdgeArrays, edge: int, cancer: Collection[int] | None) -> bool:
 
 def _steps(a: EdgeArrays, node: int, cancer: Collection[int] | None, undirected: bool) -> list[tuple[int, int, bool]]:
     """(next node, edge, forward) from ``node``: per next node, the best-supported edge (most
-    evidence, then forward, then the greater key, as in the ranking of parallel relations)."""
-    best: dict[int, tuple[int, bool, int]] = {}
+    belief, then most evidence, then forward, then the greater key, as in the ranking of paths)."""
+    best: dict[int, tuple[float, int, bool, int]] = {}
     for i in range(a.out_start[node], a.out_start[node + 1]):
         edge, other = a.out_edges[i], a.out_ends[i]
         if other != node and _allowed(a, edge, cancer):
-            _offer(best, other, (a.evidence[edge], True, edge))
+            _offer(best, other, (support_of(a, edge).belief, a.evidence[edge], True, edge))
     if undirected:
         for i in range(a.in_start[node], a.in_start[node + 1]):
             edge, other = a.in_edges[i], a.in_ends[i]
             if other != node and _allowed(a, edge, cancer):
-                _offer(best, other, (a.evidence[edge], False, edge))
-    return [(other, edge, forward) for other, (_, forward, edge) in sorted(best.items())]
+                _offer(best, other, (support_of(a, edge).belief, a.evidence[edge], False, edge))
+    return [(other, edge, forward) for other, (_, _, forward, edge) in sorted(best.items())]
 
 
-def _offer(best: dict[int, tuple[int, bool, int]], other: int, candidate: tuple[int, bool, int]) -> None:
+def _offer(best: dict[int, tuple[float, int, bool, int]], other: int, candidate: tuple[float, int, bool, int]) -> None:
     seen = best.get(other)
     if seen is None or candidate > seen:
         best[other] = candidate

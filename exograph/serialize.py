@@ -4,7 +4,8 @@ Scripts depend on these shapes; add keys, never rename or remove them.
 
 - resolve: ``{"query", "matches": [{"id", "label", "type", "score"}]}``, best first.
 - path: ``{"source": E, "target": E, "paths": [{"nodes": [E], "edges": [{"predicate", "label",
-  "context", "refs", "quotes", ...}]}]}`` with E = ``{"id", "label", "type"}``.
+  "context", "refs", "quotes", "evidence": [{..., "source", "pmid"}], "support": {"belief",
+  "curated", "strong", "weak", "negative"}, ...}], "belief"}]}`` with E = ``{"id", "label", "type"}``.
 - neighbors: ``{"entity": E, "depth", "neighbors": [E + {"distance"}], "edges": [edge]}``.
 - entity (HTTP API): ``{"entity": E + {"synonyms", "xrefs"}, "relations": [edge]}``, each relation
   ``forward`` when the entity is its subject.
@@ -21,6 +22,7 @@ from exograph.paths import Neighbourhood, Path
 from exograph.resolve import Match
 
 if TYPE_CHECKING:
+    from exograph.evidence import Link
     from exograph.index import Index
 
 
@@ -56,11 +58,22 @@ def edge_json(index: Index, edge: Relation, forward: bool = True) -> dict[str, A
                 "section": ev.section,
                 "quote": ev.quote,
                 "publication": ev.publication,
+                "source": ev.publication or "review",
+                "pmid": _pmid(ev.publication),
             }
             for ev in edge.evidences
         ],
         "notes": list(edge.notes),
+        "support": index.support(edge.key).as_dict(),
     }
+
+
+def _pmid(publication: str | None) -> str | None:
+    """The PubMed id of a publication IRI (pubmed.ncbi.nlm.nih.gov/N, identifiers.org/pubmed:N), else None."""
+    import re
+
+    match = re.search(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|pubmed[:/])([0-9]+)/?$", publication or "")
+    return match.group(1) if match else None
 
 
 def paths_json(index: Index, paths: list[Path]) -> dict[str, Any]:
@@ -72,6 +85,7 @@ def paths_json(index: Index, paths: list[Path]) -> dict[str, Any]:
             {
                 "nodes": [index.describe(n) for n in p.nodes],
                 "edges": [edge_json(index, h.edge, h.forward) for h in p.hops],
+                "belief": p.belief,
             }
             for p in paths
         ],
@@ -101,3 +115,54 @@ def entity_json(index: Index, entity: Entity, edges: Iterable[Relation]) -> dict
         },
         "relations": [edge_json(index, e, forward=e.subject == entity.id) for e in edges],
     }
+
+
+def evidence_json(index: Index, a: Entity, b: Entity, links: list[Link]) -> dict[str, Any]:
+    """``{"a": E, "b": E, "links": [{"statement", "subject", "predicate", "object", "graph",
+    "support", "evidence": [{"source", "pmid", ...}]}]}``, strongest first: curated evidence
+    (``source`` "review" or the paper) and database records (``source`` the database)."""
+    out = []
+    for link in links:
+        evidence: list[dict[str, Any]] = []
+        for fields in link.curated:
+            publication = next((p for p in fields.get(vocab.EXO + "curatedFrom", []) if "/review/" not in p), None)
+            evidence.append(
+                {
+                    "source": publication or "review",
+                    "pmid": _pmid(publication),
+                    "refs_printed": _first(fields, "refsAsPrinted"),
+                    "section": _first(fields, "section"),
+                    "quote": _first(fields, "quote"),
+                    "first_author": _first(fields, "firstAuthor"),
+                }
+            )
+        for r in link.records:
+            evidence.append(
+                {
+                    "source": r.source,
+                    "pmid": r.pmid,
+                    "record": r.database_id,
+                    "support_type": r.support_type,
+                    "tier": r.tier,
+                    "experiments": list(r.experiments),
+                    "publication": r.publication,
+                }
+            )
+        out.append(
+            {
+                "statement": link.key,
+                "subject": index.describe(link.subject),
+                "predicate": link.predicate,
+                "label": index.predicate_labels.get(link.predicate, vocab.local_name(link.predicate)),
+                "object": index.describe(link.object),
+                "graph": link.graph,
+                "support": link.support.as_dict(),
+                "evidence": evidence,
+            }
+        )
+    return {"a": index.describe(a.id), "b": index.describe(b.id), "links": out}
+
+
+def _first(fields: dict[str, list[str]], local: str) -> str | None:
+    values = fields.get(vocab.EXO + local, [])
+    return values[0] if values else None

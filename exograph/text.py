@@ -78,14 +78,23 @@ def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
         lines.append(f'{indent}    ref {ev["refs_printed"]} ({author}{ev["section"]}): "{ev["quote"]}"')
     for note in e.get("notes", []):
         lines.append(f"{indent}    note: {note}")
+    if "support" in e:
+        lines.append(f"{indent}    {_support(e['support'])}")
     return lines
+
+
+def _support(s: dict[str, Any]) -> str:
+    parts = [f"{s[kind]} {kind}" for kind in ("curated", "strong", "weak") if s[kind]]
+    negative = f"; {s['negative']} found no interaction" if s["negative"] else ""
+    return f"support {s['belief']:.2f} ({', '.join(parts) or 'no evidence'}{negative})"
 
 
 def paths(data: dict[str, Any]) -> str:
     out = []
     for i, p in enumerate(data["paths"], 1):
         chain = " -> ".join(n["label"] for n in p["nodes"])
-        out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}): {chain}")
+        belief = f", support {p['belief']:.2f}" if "belief" in p else ""
+        out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}{belief}): {chain}")
         for j, e in enumerate(p["edges"], 1):
             lines = edge(e, indent="  ")
             lines[0] = f"  {j}. " + lines[0].lstrip() + ("" if e["forward"] else "   (walked backwards)")
@@ -146,4 +155,20 @@ def grounding(report: GroundReport) -> str:
         f"{report.entities} entities; {report.verified} cross-reference(s) verified against {resources}; "
         f"{len(report.candidates)} candidate(s); {len(report.errors)} error(s)"
     )
+    return "\n".join(out)
+
+
+def evidence(data: dict[str, Any]) -> str:
+    """The links between two entities, strongest first, each with its evidence."""
+    out = [safe(f"{len(data['links'])} link(s) between {data['a']['label']} and {data['b']['label']}, strongest first:")]
+    for link in data["links"]:
+        where = f" [{link['graph']}]" if link["graph"] else " [curated]"
+        out.append(safe(f"- {link['subject']['label']} --{link['label']}--> {link['object']['label']}{where}: {_support(link['support'])}"))
+        for ev in link["evidence"]:
+            if "record" in ev:
+                experiments = "; ".join(ev["experiments"])
+                out.append(safe(f"    {ev['record']} PMID {ev['pmid']} ({ev['support_type']}): {experiments}"))
+            else:
+                author = f"{ev['first_author']} et al, " if ev["first_author"] else ""
+                out.append(safe(f'    ref {ev["refs_printed"] or "-"} ({author}{ev["section"]}): "{ev["quote"]}"'))
     return "\n".join(out)

@@ -62,7 +62,7 @@ def test_path_json_contract():
 def test_path_text_shows_hops_with_context_and_refs():
     code, out, _ = run("path", "miR-21", "paclitaxel resistance")
     assert code == 0
-    assert "Path 2 (2 hops): miRNA-21 -> APAF1 -> paclitaxel resistance" in out
+    assert "Path 2 (2 hops, support 0.72): miRNA-21 -> APAF1 -> paclitaxel resistance" in out and "support 0.85 (1 curated)" in out
     assert "miRNA-21 --targets--> APAF1" in out
     assert "ref 49 (Au Yeung et al, 4. Drug resistance)" in out
 
