@@ -177,8 +177,9 @@ def evidence(ctx: click.Context, a: str, b: str, fmt: str) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 86400), help="Seconds the query may run before it is stopped.")
+@click.option("--bind", "binds", multiple=True, metavar="VAR=ENTITY", help="Fix a variable of the query to an entity, by name (repeatable).")
 @click.pass_context
-def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout: float) -> None:
+def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout: float, binds: tuple[str, ...]) -> None:
     """Run SPARQL: a QUERY string, a .rq FILE, or the NAME of a shipped query."""
     from exograph.query import format_result, named_queries, query_text
 
@@ -191,8 +192,16 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
         return
     if not query:
         raise click.UsageError("give a SPARQL query, a .rq file or a query name (see --list)")
-    result = _kg(ctx).sparql(query_text(query), timeout=timeout)
-    click.echo(format_result(result, fmt))
+    kg = _kg(ctx)
+    sparql = query_text(query)
+    if binds:
+        from exograph.query import bind
+
+        pairs = [b.partition("=") for b in binds]
+        if any(not sep or not name or not value for name, sep, value in pairs):
+            raise click.BadParameter('give VAR=ENTITY, e.g. --bind cancer="lung cancer"', param_hint="--bind")
+        sparql = bind(sparql, {name.strip().lstrip("?"): kg.entity(value).id for name, _, value in pairs})
+    click.echo(format_result(kg.sparql(sparql, timeout=timeout), fmt))
 
 
 @cli.command()

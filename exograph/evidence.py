@@ -26,10 +26,11 @@ _LINKS = """
 SELECT ?g ?st ?s ?p ?o ?ev ?prop ?value WHERE {{
   VALUES ?s {{ {subjects} }} VALUES ?o {{ {objects} }}
   {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }}
-  UNION
-  {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }} }}
+  {graphs}
 }}
 """
+#: the same in every named graph (asked only of a store that holds some)
+_IN_GRAPHS = "UNION {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }} }}"
 _DATABASE_EVIDENCE = vocab.EXO + "DatabaseEvidence"
 
 
@@ -69,7 +70,8 @@ def read_links(store: Store, subjects: Iterable[str], objects: Iterable[str], *,
     (by belief, then curated before imported, then by key). ``curated_support`` gives the support
     of curated statements (the index's, which counts the database evidence they gather too)."""
     a, b = sorted(set(subjects)), sorted(set(objects))
-    both = [_LINKS.format(subjects=_values(x), objects=_values(y)) for x, y in ((a, b), (b, a))]
+    graphs = _IN_GRAPHS.format() if store.graphs() else ""
+    both = [_LINKS.format(subjects=_values(x), objects=_values(y), graphs=graphs) for x, y in ((a, b), (b, a))]
     links: dict[tuple[str | None, str], Link] = {}
     fields: dict[tuple[str | None, str], dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for rows in select_many(store, both):

@@ -69,6 +69,23 @@ def query_text(arg: str) -> str:
     return arg
 
 
+def bind(sparql: str, bindings: dict[str, str]) -> str:
+    """``sparql`` with each variable of ``bindings`` fixed to an IRI (a ``VALUES`` block opening its
+    first ``WHERE`` group): how a named query answers for one entity (``--bind cancer="lung cancer"``)."""
+    import re
+
+    from exograph.terms import iri_ref
+
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not re.search(rf"[?$]{name}\b", sparql):
+            raise QueryError(f'the query has no variable ?{name} to bind; bind one of its variables (e.g. --bind cancer="lung cancer")')
+    where = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
+    if where is None:
+        raise QueryError("the query has no WHERE {...} group to bind variables in")
+    values = "".join(f" VALUES ?{name} {{ {iri_ref(iri)} }}" for name, iri in sorted(bindings.items()))
+    return sparql[: where.end()] + values + sparql[where.end() :]
+
+
 def with_prefixes(sparql: str) -> str:
     """``sparql`` with the standard exograph PREFIX declarations it does not declare itself
     (for engines that take no default prefixes, such as rdflib)."""

@@ -40,3 +40,15 @@ def review_path() -> Path:
 
 def iri(entity_id: str) -> str:
     return "https://w3id.org/exograph/entity/" + entity_id
+
+
+@pytest.fixture(scope="session")
+def both() -> exograph.KnowledgeGraph:
+    """A small curated graph and a database's named graph beside it (tests/fixtures/support)."""
+    from exograph.store.oxigraph import OxigraphStore
+
+    here = FIXTURES / "support"
+    store = OxigraphStore.memory(
+        [here / "curated.ttl", resources.ontology_file()], graphs={"https://w3id.org/exograph/graph/mirtarbase": here / "database.ttl"}
+    )
+    return exograph.KnowledgeGraph(store)

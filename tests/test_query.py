@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from click.testing import CliRunner
 
+from exograph.cli import cli
 from exograph.errors import QueryError
 from exograph.query import format_result, named_queries, query_text, result_json
 
@@ -210,3 +212,27 @@ def test_query_text_sources(tmp_path):
         query_text(str(tmp_path / "missing.rq"))
     with pytest.raises(QueryError, match="neither a named query nor SPARQL"):
         query_text("resistance-via-gen")
+
+
+def test_named_queries_over_curated_and_imported_evidence(both):
+    validated = both.sparql(named_queries()["validated-in-database"].text)
+    assert [tuple(str(t) for t in row) for row in validated.rows] == [("miRNA-21", "targets", "APAF1", "1", "2", "MIRT002410")]
+    candidates = both.sparql(named_queries()["candidate-mechanisms"].text)
+    # GENEY: strongly targeted by miRNA-21-5p in the database, curated as conferring resistance, with no curated miRNA-21 link
+    assert [tuple(str(t) for t in row) for row in candidates.rows] == [("miRNA-21", "GENEY", "confers resistance to", "drug resistance", "1", "MIRT900001")]
+
+
+def test_a_cancer_profile_takes_in_its_subtypes(kg):
+    from exograph.query import bind
+
+    query = named_queries()["cancer-subtype-profile"].text
+    rows = kg.sparql(bind(query, {"cancer": kg.entity("lung cancer").id})).rows
+    stated_for = {str(r[1]) for r in rows}
+    assert stated_for == {"lung adenocarcinoma", "non-small cell lung cancer"} and {str(r[0]) for r in rows} == {"lung cancer"}
+    assert ("miRNA-21-5p", "biomarker for", "lung adenocarcinoma") in {(str(r[2]), str(r[3]), str(r[4])) for r in rows}
+    everything = kg.sparql(query).rows
+    assert len(everything) > len(rows) and {str(r[0]) for r in everything} > {"lung cancer", "cancer"}
+    result = CliRunner().invoke(cli, ["query", "cancer-subtype-profile", "--bind", "cancer=lung cancer", "--format", "csv"])
+    assert result.exit_code == 0 and len(result.output.strip().splitlines()) == len(rows) + 1
+    bad = CliRunner().invoke(cli, ["query", "cancer-subtype-profile", "--bind", "tumour=lung cancer"])
+    assert bad.exit_code == 1 and "has no variable ?tumour" in bad.output

@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph
 
 from exograph import resources
+from exograph.errors import QueryError
 from exograph.query import NamedQuery, named_queries
 from exograph.store import QueryResult
 from exograph.store.rdflib import RdflibStore
@@ -111,7 +112,12 @@ def test_two_runs_give_the_same_rows_in_the_same_order(kg, name):
 @pytest.mark.parametrize("name", NAMED)
 def test_rdflib_gives_the_same_answer_in_the_same_order(kg, rdflib_store, name):
     """No normalising is needed: COUNT gives xsd:integer on both engines, both sort unbound values
-    first, and the columns hold only plain strings, integers and booleans."""
+    first, and the columns hold only plain strings, integers and booleans. The queries of imported
+    databases (GRAPH) are refused by an rdflib Graph, which holds no named graphs."""
+    if "GRAPH ?" in NAMED[name].text:
+        with pytest.raises(QueryError, match="holds no named graphs"):
+            rdflib_store.query(NAMED[name].text)
+        return
     mine = run(kg, NAMED[name])
     theirs = rdflib_store.query(NAMED[name].text)
     assert theirs.variables == mine.variables

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from exograph.cli import cli
@@ -19,11 +18,6 @@ from .conftest import FIXTURES
 HERE = FIXTURES / "support"
 GRAPH = "https://w3id.org/exograph/graph/mirtarbase"
 ENT = "https://w3id.org/exograph/entity/"
-
-
-@pytest.fixture(scope="module")
-def both() -> KnowledgeGraph:
-    return KnowledgeGraph(OxigraphStore.memory([HERE / "curated.ttl"], graphs={GRAPH: HERE / "database.ttl"}))
 
 
 def test_the_formula():

@@ -1,11 +1,14 @@
 """An rdflib ``Graph`` as a store, for API users who already hold one.
 
 Slower than Oxigraph, and with no named graphs: the graph is the default graph, and a query (or a
-protocol request) naming any other graph is refused, since rdflib would fetch it.
+protocol request) naming any other graph is refused, since rdflib would fetch it. A query with a
+``GRAPH`` pattern (the named queries over imported databases) is refused with a clear message:
+rdflib cannot evaluate it on a plain ``Graph``, and there is no imported graph to match anyway.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +19,12 @@ from exograph.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Ter
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+_GRAPH = re.compile(r"\bGRAPH\s*[?$<{a-zA-Z_]", re.IGNORECASE)
+
+
+def _without_comments(sparql: str) -> str:
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
 
 
 class RdflibStore:
@@ -51,6 +60,8 @@ class RdflibStore:
         from exograph.query import with_prefixes
 
         form = check_dataset(sparql, (), base=base, default_graphs=default_graphs, named_graphs=named_graphs)
+        if _GRAPH.search(_without_comments(sparql)):
+            raise QueryError("this store (an rdflib Graph) holds no named graphs, so GRAPH matches nothing here; query imported databases on an Oxigraph store")
         try:
             result = self.graph.query(with_prefixes(sparql), base=base)
             if form == "ASK":
