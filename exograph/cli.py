@@ -407,6 +407,136 @@ def load_command(ctx: click.Context, files: tuple[Path, ...], target: Path | Non
     click.echo(f"{verb} {report.store}: {report.added} triples added from {len(report.files)} file(s); {report.triples_after} triples in all")
 
 
+def _absolute_iri(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    if value is not None and (not urlsplit(value).scheme or any(c in value for c in ' <>"{}|^`\\')):
+        raise click.BadParameter(f"'{value}' is not an absolute IRI (such as https://example.org/graph)")
+    return value
+
+
+class _Bars:
+    """Progress bars on stderr, one after the other (reading a file, then loading its RDF)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+
+    def start(self, label: str, length: int) -> Any:
+        """A new bar (the previous one finished); its update callback, or None when bars are off."""
+        import sys
+
+        self.close()
+        if not self.enabled:
+            return None
+        self._bar = click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_eta=True)
+        self._bar.__enter__()
+        return self._bar.update
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def _import_options(function: Any) -> Any:
+    """The options every 'exograph import DATABASE FILE' command takes."""
+    from collections.abc import Callable
+
+    options: list[Callable[[Any], Any]] = [
+        click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option(
+            "--store",
+            "target",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="The store directory to create (with the curated graph and the ontology) or extend (default: the global --store).",
+        ),
+        click.option("-o", "--output", metavar="FILE", help="Write sorted N-Quads to FILE ('-': stdout) instead of a store."),
+        click.option(
+            "--reference",
+            envvar="EXOGRAPH_REFERENCE",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder holding miRBase's miRNA.csv (and mature.fa) and HGNC's hgnc_complete_set.txt; also $EXOGRAPH_REFERENCE.",
+        ),
+        click.option(
+            "--graph", metavar="IRI", callback=_absolute_iri, help="The named graph to import into (default: https://w3id.org/exograph/graph/DATABASE)."
+        ),
+        click.option("--release", help="The database release imported (default: the file's name and SHA-256)."),
+        click.option(
+            "--on-error",
+            type=click.Choice(["skip", "stop"]),
+            default="skip",
+            show_default=True,
+            help="A malformed row: skipped and counted, or the import stops (nothing written).",
+        ),
+        click.option(
+            "--curated/--no-curated",
+            default=True,
+            show_default=True,
+            help="Link to the curated entities (by cross-reference) and put the curated graph and the ontology into a new store.",
+        ),
+        FORMAT,
+        click.pass_context,
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import an external database into a named graph of its own, linked to the curated entities."""
+
+
+def _run_import(ctx: click.Context, database: Any, file: Path, target: Path | None, output: str | None, fmt: str, **options: Any) -> None:
+    import sys
+
+    from exograph.reference import ReferenceData
+    from exograph.sources import import_file
+
+    if output is None:
+        target = target or ctx.find_root().obj["store"]
+    if target is not None and output is not None:
+        raise click.UsageError("give --store DIR or -o FILE, not both")
+    if target is None and output is None:
+        raise click.UsageError("say where the import goes: --store DIR (a new or an existing store) or -o FILE.nq ('-' for stdout)")
+    reference = ReferenceData.from_environment(options.pop("reference"))
+    sink: Any = None if output is None else sys.stdout.buffer if output == "-" else Path(output)
+    bars = _Bars(sys.stderr.isatty() and fmt == "text")
+    try:
+        report = import_file(
+            database,
+            file,
+            reference=reference,
+            store=target,
+            output=sink,
+            progress=bars.start(f"reading {file.name}", file.stat().st_size) if file.is_file() else None,
+            load_progress=lambda total: bars.start("loading", total),
+            **options,
+        )
+    finally:
+        bars.close()
+    shown = 10
+    for problem in report.problems[:shown]:
+        click.echo(f"warning: {problem}; row skipped", err=True)
+    if report.malformed > shown:
+        click.echo(f"warning: {report.malformed - shown} more malformed rows skipped (--format json lists the first {len(report.problems)})", err=True)
+    to_stderr = output == "-"
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), err=to_stderr)
+    else:
+        click.echo(report.summary(), err=to_stderr)
+
+
+@import_group.command(name="mirtarbase", short_help="miRTarBase's CSV: one 'targets' relation per MIRT id, one evidence per PMID.")
+@_import_options
+def import_mirtarbase(ctx: click.Context, file: Path, target: Path | None, output: str | None, fmt: str, **options: Any) -> None:
+    """Import miRTarBase's CSV (hsa_MTI.csv): each MIRT interaction one 'targets' relation, one evidence per PMID."""
+    from exograph.sources.mirtarbase import DATABASE
+
+    _run_import(ctx, DATABASE, file, target, output, fmt, **options)
+
+
 def _graph_options(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, Path]:
     """``IRI=PATH`` options as {IRI: PATH} (split at the last '=', since an IRI may hold one)."""
     from urllib.parse import urlsplit

@@ -60,8 +60,11 @@ def validate(
     engine: str = "native",
     shapes: Path | None = None,
 ) -> Report:
-    """Validate RDF files (default: the packaged graph), or the default graph of ``store``, and,
-    optionally, a curation directory.
+    """Validate RDF files (default: the packaged graph), or ``store``, and, optionally, a curation
+    directory. A store is checked as its default graph, then each of its named graphs merged with
+    the default graph (an import, such as ``exograph import``'s, beside the curation it links to),
+    when the store can merge them (:meth:`~exograph.store.oxigraph.OxigraphStore.with_graphs`); a
+    problem of the default graph is reported once.
 
     ``engine`` "native" (the default) runs the checks as SPARQL on the store (the files are loaded
     into an in-memory Oxigraph store); "pyshacl" loads the graph into rdflib and runs pyshacl.
@@ -72,18 +75,28 @@ def validate(
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
     report = Report()
     files = [] if store is not None else [Path(p) for p in paths] if paths else [resources.packaged_triples()]
+    views: list[tuple[str, Store]] = []
     if store is not None:
-        report.checked.append(str(getattr(store, "path", None) or store))
+        where = str(getattr(store, "path", None) or store)
+        report.checked.append(where)
+        views = _named_views(store)
+        report.checked += [f"{where} graph <{g}> (with the default graph)" for g, _ in views]
     report.checked += [str(path) for path in files]
     if engine == "pyshacl":
         graph = _rdflib_graph(store, files, report)
         if not report.errors:
             report.problems += check_graph(graph, shacl=shacl, shapes=shapes_path)
+            base = list(report.problems)
+            for _, view in views:
+                report.problems += _beyond(base, check_graph(_rdflib_graph(view, [], report), shacl=shacl, shapes=shapes_path))
     else:
         if store is None:
             store = _memory_store(files, report)
         if store is not None:
             report.problems += check_store(store, shacl=shacl, shapes=shapes_path)
+            base = list(report.problems)
+            for _, view in views:
+                report.problems += _beyond(base, check_store(view, shacl=shacl, shapes=shapes_path))
     if curation_dir is not None:
         from exograph.build import curation_problems
 
@@ -96,6 +109,20 @@ def validate(
             )
     report.problems.sort()
     return report
+
+
+def _named_views(store: Store) -> list[tuple[str, Store]]:
+    """(graph, view) for each named graph of ``store``: the graph merged with the default graph,
+    for a store that offers such views; none for any other."""
+    merged = getattr(store, "with_graphs", None)
+    if not callable(merged):
+        return []
+    return [(str(g), merged([g])) for g in store.graphs()]
+
+
+def _beyond(base: Sequence[Problem], more: Iterable[Problem]) -> list[Problem]:
+    """The problems of ``more`` that ``base`` does not already report (as many times)."""
+    return list((Counter(more) - Counter(base)).elements())
 
 
 def _memory_store(files: Sequence[Path], report: Report) -> Store | None:

@@ -113,6 +113,18 @@ OTHER_TERMS: tuple[str, ...] = (
     "quote",
     "referenceNumber",
     "citedIn",
+    # database evidence (exograph.sources)
+    "EvidenceItem",
+    "DatabaseEvidence",
+    "Database",
+    "source",
+    "databaseId",
+    "pmid",
+    "experiment",
+    "supportType",
+    "release",
+    "sourceFile",
+    "sha256",
 )
 
 #: states of a subject or object, as the review words them

@@ -62,3 +62,23 @@ def _unprefixed(name: str) -> tuple[tuple[str, str], ...]:
     """The name without its species code (``let-7b`` for hsa-let-7b), as papers write it."""
     head, dash, rest = name.partition("-")
     return ((SYNONYM, rest),) if dash and len(head) == 3 and rest else ()
+
+
+def read_mature(path: Path, species: str | None = "hsa") -> Vocabulary:
+    """Mature microRNAs of miRBase's ``mature.fa`` (FASTA; headers such as ``>hsa-miR-21-5p
+    MIMAT0000076 Homo sapiens miR-21-5p``), as ``mirbase.mature:MIMAT…`` terms named as that release
+    names them, of one species (its miRBase code; None: every species). The FASTA file names no
+    precursors: :func:`read` (``miRNA.csv``) gives them."""
+    terms: dict[str, Term] = {}
+    for number, line in read_lines(path):
+        if not line.startswith(">"):
+            continue  # a sequence line
+        fields = line[1:].split()
+        if len(fields) < 2 or not fields[1].startswith("MIMAT"):
+            raise DataError(f"{path}:{number}: not a miRBase FASTA header (>name MIMAT… species); give miRBase's mature.fa as distributed")
+        name, accession = fields[0], fields[1]
+        if species and not name.startswith(species + "-"):
+            continue
+        curie = f"{MATURE}:{accession}"
+        terms.setdefault(curie, Term(curie, name, _unprefixed(name), where=f"{path.name}:{number}"))
+    return Vocabulary("miRBase (mature.fa)", path, terms)

@@ -60,6 +60,7 @@ class OxigraphStore:
         self.sources = tuple(sources)  #: the files parsed into an in-memory store
         self._length: int | None = None
         self._fingerprint: str | None = None
+        self._dataset: tuple[Any, ...] | None = None  #: a view's default graph: the store's and some named graphs (see with_graphs)
 
     # ------------------------------------------------------------------ construction
 
@@ -96,16 +97,28 @@ class OxigraphStore:
     def reopened(self) -> OxigraphStore:
         """This store for a forked child process: an on-disk store opened anew if this process has
         opened it (a database's threads and locks do not survive a fork); an in-memory one as it is."""
-        return self if self.path is None or self._inner is None else OxigraphStore.open(self.path)
+        if self.path is None or self._inner is None:
+            return self
+        fresh = OxigraphStore.open(self.path)
+        fresh._dataset = self._dataset
+        return fresh
+
+    def with_graphs(self, graphs: Sequence[str]) -> OxigraphStore:
+        """A view of this store whose default graph is its own merged with the named ``graphs``
+        (nothing is copied): what a check of an imported graph sees beside the curation it links to."""
+        view = OxigraphStore(self._inner, path=self.path, read_only=self.read_only, sources=self.sources)
+        view._dataset = (ox.DefaultGraph(), *(ox.NamedNode(g) for g in graphs))
+        return view
 
     # ------------------------------------------------------------------ the Store interface
 
     def triples(self, subject: Term | None = None, predicate: Term | None = None, object: Term | None = None, *, graph: str | None = None) -> Iterator[Triple]:
         if isinstance(subject, Literal) or (predicate is not None and not isinstance(predicate, IRI)):
             return  # no triple has a literal subject or a predicate that is not an IRI
-        context = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        for quad in self.inner.quads_for_pattern(to_ox(subject), to_ox(predicate), to_ox(object), context):
-            yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
+        contexts = [ox.NamedNode(graph)] if graph else list(self._dataset or [ox.DefaultGraph()])
+        for context in contexts:
+            for quad in self.inner.quads_for_pattern(to_ox(subject), to_ox(predicate), to_ox(object), context):
+                yield from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)
 
     def query(
         self,
@@ -125,6 +138,8 @@ class OxigraphStore:
         if default_graphs is not None or named_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        elif self._dataset is not None:
+            options["default_graph"] = list(self._dataset)
         try:
             answer = self.inner.query(sparql, **options)
         except SyntaxError as exc:
@@ -146,7 +161,7 @@ class OxigraphStore:
         import io
 
         try:
-            answer = self.inner.query(sparql, prefixes=vocab.PREFIXES)
+            answer = self.inner.query(sparql, prefixes=vocab.PREFIXES, default_graph=list(self._dataset) if self._dataset else None)
             if not isinstance(answer, ox.QuerySolutions):
                 raise QueryError("select_values needs a SELECT query")
             data = answer.serialize(format=ox.QueryResultsFormat.CSV)
@@ -164,7 +179,7 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         if self._length is None:
-            self._length = _count(self.inner)
+            self._length = _count(self.inner, self._dataset)
         return self._length
 
     @property
@@ -174,8 +189,9 @@ class OxigraphStore:
 
     @property
     def fingerprint(self) -> str | None:
-        """For an on-disk store, a hash of its database files (see :func:`database_fingerprint`)."""
-        if self.path is None:
+        """For an on-disk store, a hash of its database files (see :func:`database_fingerprint`);
+        None for a view (:meth:`with_graphs`), whose content is not the store's default graph."""
+        if self.path is None or self._dataset is not None:
             return None
         if self._fingerprint is None:
             self._fingerprint = database_fingerprint(database_dir(self.path))
@@ -183,6 +199,8 @@ class OxigraphStore:
 
     def __repr__(self) -> str:
         where = str(self.path) if self.path else f"memory, {len(self.sources)} file(s)"
+        if self._dataset is not None:
+            where += ", with " + ", ".join(f"<{g.value}>" for g in self._dataset if isinstance(g, ox.NamedNode))
         return f"OxigraphStore({where})"
 
 
@@ -329,11 +347,20 @@ class LoadReport:
 Progress = Callable[[int], None]  #: called with the number of bytes read since the last call
 
 
-def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = None, progress: Progress | None = None) -> LoadReport:
+def load_files(
+    directory: Path,
+    files: Sequence[Path],
+    *,
+    graph: str | None = None,
+    progress: Progress | None = None,
+    record: Sequence[str] | None = None,
+) -> LoadReport:
     """Bulk-load RDF ``files`` into the on-disk store ``directory`` (created if absent; extended if
     present), then rebuild its index. Atomic: the files are loaded into a copy (a RocksDB
     checkpoint: hard links, nothing copied) that replaces the store only when every file loaded,
-    so a malformed file (named with its line) leaves the store exactly as it was."""
+    so a malformed file (named with its line) leaves the store exactly as it was. ``record`` is what
+    the store's manifest lists as loaded (default: the files' paths; an importer names the database
+    file it converted, not its temporary RDF)."""
     from exograph.index import build_index
 
     directory = Path(directory)
@@ -376,7 +403,7 @@ def load_files(directory: Path, files: Sequence[Path], *, graph: str | None = No
         after = _count(inner)
         graphs = sorted(g.value for g in inner.named_graphs() if isinstance(g, ox.NamedNode))
         del inner
-        sources = [str(p.resolve()) for p in files]
+        sources = [str(p.resolve()) for p in files] if record is None else list(record)
         if not created:
             sources = json.loads((directory / MANIFEST).read_text(encoding="utf-8")).get("sources", []) + sources
         (work / MANIFEST).write_text(json.dumps({"format": STORE_FORMAT, "version": STORE_VERSION, "sources": sources}, indent=2) + "\n", encoding="utf-8")
@@ -420,9 +447,10 @@ def _watch(files: Sequence[Path]) -> tuple[Any, Any]:
     return thread, facts
 
 
-def _count(inner: ox.Store) -> int:
-    """Triples in the default graph (counted by the engine: iterating them costs 15 times more)."""
-    answer = inner.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+def _count(inner: ox.Store, dataset: Sequence[Any] | None = None) -> int:
+    """Triples in the default graph, or in the graphs of ``dataset`` merged (counted by the engine:
+    iterating them costs 15 times more)."""
+    answer = inner.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=list(dataset) if dataset else None)
     assert isinstance(answer, ox.QuerySolutions)
     (solution,) = answer
     return int(solution[0].value)
