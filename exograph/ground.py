@@ -30,7 +30,7 @@ from typing import Any
 from exograph import vocab
 from exograph.errors import CurationError
 from exograph.io.curation import ENTITY_COLUMNS, XREF_PATTERNS
-from exograph.model import Entity, Problem
+from exograph.model import Entity, Findings, Problem
 from exograph.reference import PREFIXES, ReferenceData, Term, name_key
 
 #: the resources (keys of ReferenceData) an entity of each kind is grounded in, and the CURIE
@@ -83,7 +83,7 @@ class Candidate:
 
 
 @dataclass
-class GroundReport:
+class GroundReport(Findings):
     """What grounding found: problems (ERROR / WARNING / INFO), candidates, and what was checked."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -92,15 +92,6 @@ class GroundReport:
     verified: int = 0  #: cross-references that checked out
     resources: dict[str, str] = field(default_factory=dict)  #: resource key -> file read
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "ERROR"]
-
-    def counts(self) -> dict[str, int]:
-        from collections import Counter
-
-        return dict(sorted(Counter(f"{p.level} {p.code}" for p in self.problems).items()))
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "valid": not self.errors,
@@ -108,7 +99,7 @@ class GroundReport:
             "verified": self.verified,
             "resources": self.resources,
             "counts": self.counts(),
-            "problems": [{"level": p.level, "code": p.code, "subject": p.subject, "message": p.message} for p in self.problems],
+            "problems": [p.as_dict() for p in self.problems],
             "candidates": [c.__dict__ for c in self.candidates],
         }
 

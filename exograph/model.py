@@ -30,6 +30,25 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.level} {self.code} {self.subject}: {self.message}"
 
+    def as_dict(self) -> dict[str, str]:
+        return {"level": self.level, "code": self.code, "subject": self.subject, "message": self.message}
+
+
+class Findings:
+    """What a report of problems offers (validation, grounding): its errors, which decide the exit
+    code, and the problems counted by kind. A subclass holds ``problems``."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "ERROR"]
+
+    def counts(self) -> dict[str, int]:
+        from collections import Counter
+
+        return dict(sorted(Counter(f"{p.level} {p.code}" for p in self.problems).items()))
+
 
 @dataclass(frozen=True)
 class Entity:

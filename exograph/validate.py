@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import resources, vocab
 from exograph.errors import DataError, ExographError, UnsupportedShapeError
-from exograph.model import Level, Problem
+from exograph.model import Findings, Level, Problem
 from exograph.store import Store, select_values
 
 if TYPE_CHECKING:
@@ -28,25 +28,18 @@ ENGINES = ("native", "pyshacl")
 
 
 @dataclass
-class Report:
+class Report(Findings):
     """The problems found, sorted; ``errors`` decides the exit code."""
 
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level == "ERROR"]
-
-    def counts(self) -> dict[str, int]:
-        return dict(sorted(Counter(f"{p.level} {p.code}" for p in self.problems).items()))
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "checked": self.checked,
             "valid": not self.errors,
             "counts": self.counts(),
-            "problems": [{"level": p.level, "code": p.code, "subject": p.subject, "message": p.message} for p in self.problems],
+            "problems": [p.as_dict() for p in self.problems],
         }
 
 
