@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
-from exograph.model import Entity
+from exograph.model import Entity, closure
 from exograph.support import Support
 
 if TYPE_CHECKING:
@@ -643,15 +643,6 @@ def _database_support(answers: dict[str, list[tuple[str, ...]]], relations: list
     for child, parent in [*answers.get("broader", []), *answers.get("graph_broader", [])]:
         up[child].add(parent)
 
-    def lineage(iri: str) -> set[str]:
-        seen, stack = {iri}, [iri]
-        while stack:
-            for parent in up.get(stack.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
-        return seen
-
     by_triple: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for number, (_, s, p, o) in enumerate(relations):
         by_triple[(s, p, o)].append(number)
@@ -661,8 +652,8 @@ def _database_support(answers: dict[str, list[tuple[str, ...]]], relations: list
         level = tier(support_type)
         if level is None:
             continue
-        subjects = lineages.get(s) or lineages.setdefault(s, lineage(s))
-        objects = lineages.get(o) or lineages.setdefault(o, lineage(o))
+        subjects = lineages.get(s) or lineages.setdefault(s, closure([s], up))
+        objects = lineages.get(o) or lineages.setdefault(o, closure([o], up))
         for a in subjects:
             for b in objects:
                 for edge in by_triple.get((a, p, b), ()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,6 +33,19 @@ class Problem:
 
     def as_dict(self) -> dict[str, str]:
         return {"level": self.level, "code": self.code, "subject": self.subject, "message": self.message}
+
+
+def closure(starts: Iterable[str], links: Mapping[str, Iterable[str]]) -> set[str]:
+    """``starts`` and everything reachable from them along ``links`` (node -> next nodes): the
+    ancestors of a class along rdfs:subClassOf, the broader entities along skos:broader, ..."""
+    seen = set(starts)
+    stack = list(seen)
+    while stack:
+        for nxt in links.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 class Findings:

@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from exograph import vocab
 from exograph.errors import UnsupportedShapeError
+from exograph.model import closure
 from exograph.store import Store, select_values
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -298,13 +299,7 @@ class _Compiler:
 
     def descendants(self, classes: Iterable[str]) -> list[str]:
         """The classes and their subclasses (through blank nodes too), as IRIs."""
-        seen, stack = set(classes), list(classes)
-        while stack:
-            for sub in self.children.get(stack.pop(), ()):
-                if sub not in seen:
-                    seen.add(sub)
-                    stack.append(sub)
-        return sorted(c for c in seen if not c.startswith("_:"))
+        return sorted(c for c in closure(classes, self.children) if not c.startswith("_:"))
 
     def instance(self, v: str, cls: str) -> str:
         """A pattern matching when ``v`` is a SHACL instance of ``cls``."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import resources, vocab
 from exograph.errors import DataError, ExographError, UnsupportedShapeError
-from exograph.model import Findings, Level, Problem
+from exograph.model import Findings, Level, Problem, closure
 from exograph.store import Store, select_values
 
 if TYPE_CHECKING:
@@ -193,13 +193,7 @@ class Ontology:
         parents: dict[str, set[str]] = {}
         for sub, sup in self.subclasses:
             parents.setdefault(sub, set()).add(sup)
-        seen, stack = {cls}, [cls]
-        while stack:
-            for sup in parents.get(stack.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    stack.append(sup)
-        return seen
+        return closure([cls], parents)
 
 
 _TYPE = f"<{vocab.RDF}type>"
@@ -395,13 +389,7 @@ def _rdflib_ontology_checks(g: Graph, ontology: Graph, names: _Names) -> list[Pr
         parents.setdefault(str(sub), set()).add(str(sup))
 
     def ancestors(cls: str) -> set[str]:
-        seen, stack = {cls}, [cls]
-        while stack:
-            for sup in parents.get(stack.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    stack.append(sup)
-        return seen
+        return closure([cls], parents)
 
     def allowed(prop: URIRef, which: URIRef) -> set[str] | None:
         value = ontology.value(prop, which)
