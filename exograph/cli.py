@@ -98,6 +98,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
     """Entities a NAME may mean (labels, synonyms, miRNA spellings), best first."""
+    from exograph import text
     from exograph.errors import UnknownEntityError
     from exograph.serialize import resolve_json
 
@@ -107,7 +108,7 @@ def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
         _emit(resolve_json(name, matches))
     else:
         for m in matches:
-            click.echo(f"{m.label}\t{m.type}\t{m.score:.2f}\t{m.id}")
+            click.echo(text.safe(m.label) + f"\t{m.type}\t{m.score:.2f}\t" + text.safe(m.id))
     if not matches:
         raise UnknownEntityError(name, kg.suggest(name))
 

@@ -10,6 +10,12 @@ if TYPE_CHECKING:
     from exograph.ground import GroundReport
 
 
+def _shown(lines: list[str]) -> str:
+    """Lines for the terminal, each made :func:`safe`: every renderer ends here, so no value read
+    from a graph (a label, a quote, a note) can drive the terminal."""
+    return "\n".join(safe(line) for line in lines)
+
+
 def safe(text: str) -> str:
     """``text`` with control characters (escape sequences, carriage returns...) written as
     ``\\xNN`` / ``\\uNNNN``, so data cannot drive the terminal."""
@@ -39,7 +45,7 @@ def stats(data: dict[str, Any]) -> str:
         + _ranges(data["references_cited"]),
         "references not cited by any relation: " + (_ranges(data["references_not_cited"]) or "none"),
     ]
-    return "\n".join(lines)
+    return _shown(lines)
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -100,7 +106,7 @@ def paths(data: dict[str, Any]) -> str:
             lines[0] = f"  {j}. " + lines[0].lstrip() + ("" if e["forward"] else "   (walked backwards)")
             out.extend(lines)
         out.append("")
-    return "\n".join(out).rstrip()
+    return _shown(out).rstrip()
 
 
 def neighbors(data: dict[str, Any]) -> str:
@@ -117,7 +123,7 @@ def neighbors(data: dict[str, Any]) -> str:
     out.append(f"relations ({shown}):")
     for e in data["edges"]:
         out.extend(edge(e))
-    return "\n".join(out)
+    return _shown(out)
 
 
 def validation(report: Report) -> str:
@@ -136,7 +142,7 @@ def validation(report: Report) -> str:
             out.append(f"  ... and {len(items) - 20} more")
     verdict = "invalid" if report.errors else "valid (no errors)"
     out.append(verdict)
-    return "\n".join(out)
+    return _shown(out)
 
 
 def grounding(report: GroundReport) -> str:
@@ -144,7 +150,7 @@ def grounding(report: GroundReport) -> str:
     out = []
     by_kind: dict[str, list[str]] = {}
     for p in report.problems:
-        by_kind.setdefault(f"{p.level} {p.code}", []).append(safe(f"{p.subject}: {p.message}"))
+        by_kind.setdefault(f"{p.level} {p.code}", []).append(f"{p.subject}: {p.message}")
     for kind, items in by_kind.items():
         out.append(f"{kind} ({len(items)})")
         out.extend(f"  {item}" for item in items[:20])
@@ -155,20 +161,20 @@ def grounding(report: GroundReport) -> str:
         f"{report.entities} entities; {report.verified} cross-reference(s) verified against {resources}; "
         f"{len(report.candidates)} candidate(s); {len(report.errors)} error(s)"
     )
-    return "\n".join(out)
+    return _shown(out)
 
 
 def evidence(data: dict[str, Any]) -> str:
     """The links between two entities, strongest first, each with its evidence."""
-    out = [safe(f"{len(data['links'])} link(s) between {data['a']['label']} and {data['b']['label']}, strongest first:")]
+    out = [f"{len(data['links'])} link(s) between {data['a']['label']} and {data['b']['label']}, strongest first:"]
     for link in data["links"]:
         where = f" [{link['graph']}]" if link["graph"] else " [curated]"
-        out.append(safe(f"- {link['subject']['label']} --{link['label']}--> {link['object']['label']}{where}: {_support(link['support'])}"))
+        out.append(f"- {link['subject']['label']} --{link['label']}--> {link['object']['label']}{where}: {_support(link['support'])}")
         for ev in link["evidence"]:
             if "record" in ev:
                 experiments = "; ".join(ev["experiments"])
-                out.append(safe(f"    {ev['record']} PMID {ev['pmid']} ({ev['support_type']}): {experiments}"))
+                out.append(f"    {ev['record']} PMID {ev['pmid']} ({ev['support_type']}): {experiments}")
             else:
                 author = f"{ev['first_author']} et al, " if ev["first_author"] else ""
-                out.append(safe(f'    ref {ev["refs_printed"] or "-"} ({author}{ev["section"]}): "{ev["quote"]}"'))
-    return "\n".join(out)
+                out.append(f'    ref {ev["refs_printed"] or "-"} ({author}{ev["section"]}): "{ev["quote"]}"')
+    return _shown(out)

@@ -196,3 +196,17 @@ def test_output_to_a_pipe_is_written_not_replaced(tmp_path: Path):
     reader.join(timeout=30)
     assert code == 0 and b"APAF1" in received[0]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_text_output_never_passes_control_characters_from_the_data(tmp_path):
+    """A label, quote or note carrying escape sequences is shown escaped by every text renderer."""
+    tiny = (FIXTURES / "tiny.ttl").read_text(encoding="utf-8")
+    data = tmp_path / "evil.ttl"
+    data.write_text(tiny.replace('rdfs:label "GENE1"', 'rdfs:label "GENE1\\u001b[2J\\u001b]0;owned\\u0007"'), encoding="utf-8")
+    runner = CliRunner()
+    for args in (["resolve", "GENE1"], ["neighbors", "GENE1"], ["path", "evil-mir", "GENE2"], ["evidence", "evil-mir", "GENE1"], ["stats"]):
+        result = runner.invoke(cli, ["--data", str(data), *args])
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+        if args[0] != "stats":
+            assert "GENE1\\x1b[2J" in result.output, args
