@@ -172,5 +172,6 @@ def update_curation(directory: Path, reference: ReferenceData) -> Hierarchy:
 
 
 def _entity_row(e: Entity) -> str:
-    cells = [e.local_id, e.type, e.label, "|".join(e.synonyms), "|".join(e.xrefs), "", "", e.comment or ""]
-    return "\t".join(c.replace("\t", " ") for c in cells)
+    from exograph.io.curation import entity_row
+
+    return entity_row(e)

@@ -65,6 +65,10 @@ CLASS_PRIORITY = (
     "CancerType",
     "CellType",
     "Biofluid",
+    "AnatomicalSite",
+    "CellularComponent",
+    "MolecularFunction",
+    "SiRNA",
 )
 #: exograph classes whose instances are records, not entities
 NOT_ENTITIES = ("Statement", "Evidence", "Reference", "Review", "Publication")

@@ -79,6 +79,7 @@ class Entity:
     resistance_to: str | None = None  #: the IRI of the drug a DrugResistance is resistance to
     comment: str | None = None
     no_xref: str | None = None  #: why a curated entity has no cross-reference (one of vocab.NO_XREF_REASONS)
+    generic: bool = False  #: names a class of things (microRNA, tumour cell): paths do not walk through it
 
     @property
     def local_id(self) -> str:
@@ -122,6 +123,10 @@ class Context:
     object_state: str | None = None
     negated: bool = False
     clinical_value: tuple[str, ...] = ()
+    hedged: bool = False
+    site: str | None = None
+    donor_condition: str | None = None
+    clinical_endpoint: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, values: dict[str, Any]) -> Context:
@@ -194,6 +199,8 @@ def statement_iri(subject: str, predicate: str, obj: str, context: Context) -> s
     parts = [vocab.entity_id(subject), vocab.local_name(predicate), vocab.entity_id(obj)]
     for spec in vocab.CONTEXT:
         value = getattr(context, spec.name)
+        if spec.omitted_when_empty and not value:
+            continue
         if spec.kind == "entity":
             value = [vocab.entity_id(v) for v in value] if spec.many else vocab.entity_id(value) if value else ""
         if spec.many:

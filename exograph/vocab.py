@@ -59,6 +59,10 @@ CLASSES: dict[str, str] = {
     "CancerType": "CancerType",
     "CellType": "CellType",
     "Biofluid": "Biofluid",
+    "AnatomicalSite": "AnatomicalSite",
+    "CellularComponent": "CellularComponent",
+    "MolecularFunction": "MolecularFunction",
+    "SiRNA": "SiRNA",
 }
 
 #: relation predicates usable in curation rows (local names in the ontology)
@@ -103,6 +107,11 @@ OTHER_TERMS: tuple[str, ...] = (
     "objectState",
     "negated",
     "clinicalValue",
+    "hedged",
+    "site",
+    "donorCondition",
+    "clinicalEndpoint",
+    "generic",
     "note",
     "evidence",
     "curatedFrom",
@@ -148,6 +157,27 @@ STATES: tuple[str, ...] = (
 
 CLINICAL_VALUES: tuple[str, ...] = ("diagnostic", "predictive", "prognostic")
 
+#: what a biomarker finding predicts or tracks, beyond its clinical value (as the text words it)
+CLINICAL_ENDPOINTS: tuple[str, ...] = (
+    "clinical stage",  # "linked with clinical stages of melanoma patients"
+    "early detection",  # "a reliable biomarker for early detection of pancreatic cancer"
+    "progression",  # "higher levels may predict poorer progress"
+    "recurrence",  # "predict tumor recurrence", "recurrence after liver transplantation"
+    "survival",  # "improved survival prediction"
+    "treatment response",  # "biomarker of chemotherapy response", "predictor of TKI treatment response"
+)
+
+#: the condition of the donor cells or donors the exosomes came from, as the text states it
+DONOR_CONDITIONS: tuple[str, ...] = (
+    "activated",  # "exosomes from activated CD8+ T cells"
+    "engineered",  # "exosomes from MSCs expressing miRNA-146b", "exosomes modified by targeting ligands"
+    "from healthy donors",  # "BM-MSCs of normal individuals"
+    "from patients",  # "BM-MSCs from patients with MM", "sera of patients with breast cancer" (the cancer column names the disease)
+    "HER2-overexpressing",  # "HER2-overexpressing breast cancer cells"
+    "malignant",  # "exosomes released by malignant breast cancer cells"
+    "undergoing EMT",  # "oncogenic cells undergoing epithelial-mesenchymal transition (EMT)"
+)
+
 #: the review's sections and subsections, as printed (evidence must name one)
 SECTIONS: tuple[str, ...] = (
     "Abstract",
@@ -179,6 +209,9 @@ class ContextField:
     many: bool = False  #: several values (sorted), or at most one
     entity_type: str | None = None  #: the class an entity value must have
     values: tuple[str, ...] = ()  #: the allowed strings of a text field
+    #: added after 0.1: when empty (or false) it is left out of the statement's digest and of the
+    #: triples, so the statements that do not use it keep their published IRIs
+    omitted_when_empty: bool = False
 
     @property
     def label(self) -> str:
@@ -195,7 +228,14 @@ CONTEXT: tuple[ContextField, ...] = (
     ContextField("object_state", "objectState", "text", values=STATES),
     ContextField("negated", "negated", "flag"),
     ContextField("clinical_value", "clinicalValue", "text", many=True, values=CLINICAL_VALUES),
+    ContextField("hedged", "hedged", "flag", omitted_when_empty=True),
+    ContextField("site", "site", "entity", entity_type="AnatomicalSite", omitted_when_empty=True),
+    ContextField("donor_condition", "donorCondition", "text", values=DONOR_CONDITIONS, omitted_when_empty=True),
+    ContextField("clinical_endpoint", "clinicalEndpoint", "text", many=True, values=CLINICAL_ENDPOINTS, omitted_when_empty=True),
 )
+
+#: the context fields that name an entity: the roles an entity can take in a relation besides subject and object
+CONTEXT_ROLES: tuple[ContextField, ...] = tuple(spec for spec in CONTEXT if spec.kind == "entity")
 
 
 def exo(local: str) -> str:

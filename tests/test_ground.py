@@ -115,7 +115,7 @@ def test_a_reviewed_sheet_writes_only_what_it_accepts(tmp_path: Path, reference:
     curation.mkdir()
     table = curation / "entities.tsv"
     header = (FIXTURES / "curation-paper" / "entities.tsv").read_text(encoding="utf-8").splitlines()[0]
-    table.write_text(header + "\nAPAF1\tGeneOrProtein\tAPAF1\t\t\tnot-in-reference\t\t\nCEA\tGeneOrProtein\tCEA\t\t\t\t\t\n", encoding="utf-8")
+    table.write_text(header + "\nAPAF1\tGeneOrProtein\tAPAF1\t\t\tnot-in-reference\t\t\t\nCEA\tGeneOrProtein\tCEA\t\t\t\t\t\t\n", encoding="utf-8")
     before = table.read_text(encoding="utf-8")
     report = ground(read_curation(curation).entities.values(), reference)
     sheet = tmp_path / "sheet.tsv"
@@ -128,8 +128,8 @@ def test_a_reviewed_sheet_writes_only_what_it_accepts(tmp_path: Path, reference:
     after = table.read_text(encoding="utf-8")
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed == [
-        ("APAF1\tGeneOrProtein\tAPAF1\t\t\tnot-in-reference\t\t", "APAF1\tGeneOrProtein\tAPAF1\t\tHGNC:576\t\t\t"),
-        ("CEA\tGeneOrProtein\tCEA\t\t\t\t\t", "CEA\tGeneOrProtein\tCEA\t\tHGNC:1817\t\t\t"),
+        ("APAF1\tGeneOrProtein\tAPAF1\t\t\tnot-in-reference\t\t\t", "APAF1\tGeneOrProtein\tAPAF1\t\tHGNC:576\t\t\t\t"),
+        ("CEA\tGeneOrProtein\tCEA\t\t\t\t\t\t", "CEA\tGeneOrProtein\tCEA\t\tHGNC:1817\t\t\t\t"),
     ]
     assert accept_sheet(table, accepted) == []  # already there: nothing written twice
     regrounded = ground(read_curation(curation).entities.values(), reference)
@@ -210,7 +210,7 @@ def test_cli_ground(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     curation = tmp_path / "curation"
     shutil.copytree(FIXTURES / "curation-paper", curation)
     table = curation / "entities.tsv"
-    table.write_text(table.read_text(encoding="utf-8") + "TP53\tGeneOrProtein\tTP53\t\tHGNC:576\t\t\t\n", encoding="utf-8")
+    table.write_text(table.read_text(encoding="utf-8") + "TP53\tGeneOrProtein\tTP53\t\tHGNC:576\t\t\t\t\n", encoding="utf-8")
     bad = runner.invoke(cli, ["ground", "--curation", str(curation), "--reference", str(SLICES)])
     assert bad.exit_code == 1 and "ERROR name-mismatch (1)" in bad.output and "TP53: HGNC:576 is 'APAF1'" in bad.output
 

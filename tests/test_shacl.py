@@ -109,7 +109,7 @@ def test_one_query_checks_every_shape():
     query, components = shacl.compile_query(shapes, [])
     # one branch per constraint parameter: 26 on statements, 17 on evidence, 18 on database evidence, 10 on databases,
     # 3 on references, 3 on labels, 2 on drug resistance
-    assert query.startswith("SELECT DISTINCT ?k ?focus ?value") and query.count(" UNION ") == 78 and len(components) == 79
+    assert query.startswith("SELECT DISTINCT ?k ?focus ?value") and query.count(" UNION ") == 87 and len(components) == 88
     assert sum(len(s.properties) for s in shapes) + 1 == len({c.holder for c in components})  # every property shape, and the sh:or
 
 

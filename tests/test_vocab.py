@@ -74,6 +74,27 @@ def test_one_context_spec_drives_every_layer():
             "object_state": "elevated",
             "negated": True,
             "clinical_value": ["prognostic"],
+            "hedged": True,
+            "site": "s",
+            "donor_condition": "from patients",
+            "clinical_endpoint": ["survival", "recurrence"],
         }
     )
-    assert list(full.as_dict()) == names and full.biofluid == ("b1", "b2")
+    assert list(full.as_dict()) == names and full.biofluid == ("b1", "b2") and full.clinical_endpoint == ("recurrence", "survival")
+
+
+def test_fields_added_after_0_1_leave_published_statement_iris_alone():
+    """A statement that uses none of the later fields (hedged, site, donor condition, clinical
+    endpoint) keeps the IRI 0.1 published; one that uses them gets a new one."""
+    import hashlib
+
+    from exograph import vocab
+    from exograph.model import Context, statement_iri
+
+    s, p, o = vocab.entity_iri("miRNA-21"), vocab.exo("targets"), vocab.entity_iri("APAF1")
+    context = Context.of({"cancer": vocab.entity_iri("ovarian-cancer"), "donor": vocab.entity_iri("CAF")})
+    parts = ["miRNA-21", "targets", "APAF1", "ovarian-cancer", "CAF", "", "", "", "", "False", ""]  # the 0.1 digest
+    published = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
+    assert statement_iri(s, p, o, context) == f"{vocab.STATEMENT}miRNA-21--targets--APAF1--{published}"
+    hedged = Context.of({**{f: getattr(context, f) for f in ("cancer", "donor")}, "hedged": True})
+    assert statement_iri(s, p, o, hedged) != statement_iri(s, p, o, context)

@@ -63,6 +63,8 @@ def _add_entity(g: Graph, e: Entity) -> None:
         g.add((node, SKOS.altLabel, RLiteral(synonym)))
     for xref in e.xrefs:
         g.add((node, OBOINOWL.hasDbXref, RLiteral(xref)))
+    if e.generic:
+        g.add((node, EXO.generic, RLiteral(True)))
     if e.resistance_to:
         g.add((node, EXO.resistanceTo, URIRef(e.resistance_to)))
     if e.comment:
@@ -79,7 +81,7 @@ def _add_relation(g: Graph, rel: Relation, review: URIRef) -> None:
     g.add((stmt, RDF.object, o))
     for spec in vocab.CONTEXT:
         value = getattr(rel.context, spec.name)
-        if spec.kind == "flag":
+        if spec.kind == "flag" and (value or not spec.omitted_when_empty):
             g.add((stmt, EXO[spec.rdf_property], RLiteral(bool(value))))
             continue
         for v in value if spec.many else (value,) if value else ():

@@ -15,7 +15,7 @@ from pathlib import Path
 from exograph import vocab
 from exograph.model import Context, Entity, Evidence, Problem, Relation, merge_relations
 
-ENTITY_COLUMNS = ("id", "type", "label", "synonyms", "xrefs", "no_xref", "resistance_to", "comment")
+ENTITY_COLUMNS = ("id", "type", "label", "synonyms", "xrefs", "no_xref", "generic", "resistance_to", "comment")
 RELATION_COLUMNS = (
     "subject",
     "subject_state",
@@ -23,11 +23,15 @@ RELATION_COLUMNS = (
     "object",
     "object_state",
     "negated",
+    "hedged",
     "cancer",
     "donor",
+    "donor_condition",
     "recipient",
     "biofluid",
+    "site",
     "clinical_value",
+    "clinical_endpoint",
     "refs",
     "first_author",
     "section",
@@ -95,6 +99,22 @@ def read_curation(directory: Path) -> Curation:
                 relations.append(rel)
     cur.relations = merge_relations(relations)
     return cur
+
+
+def entity_row(e: Entity) -> str:
+    """The row of ``entities.tsv`` that reads back as ``e`` (tabs in values become spaces)."""
+    cells = {
+        "id": e.local_id,
+        "type": e.type,
+        "label": e.label,
+        "synonyms": "|".join(e.synonyms),
+        "xrefs": "|".join(e.xrefs),
+        "no_xref": e.no_xref or "",
+        "generic": "true" if e.generic else "",
+        "resistance_to": vocab.entity_id(e.resistance_to) if e.resistance_to else "",
+        "comment": e.comment or "",
+    }
+    return "\t".join(cells[c].replace("\t", " ") for c in ENTITY_COLUMNS)
 
 
 def parse_refs(printed: str) -> tuple[int, ...]:
@@ -169,6 +189,9 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
     if row["no_xref"] and xrefs:
         problems.append(Problem("ERROR", "bad-no-xref", where, "no_xref says why there is no cross-reference; leave it empty when xrefs has one"))
         ok = False
+    if row["generic"] not in ("", "true"):
+        problems.append(Problem("ERROR", "bad-generic", where, f"generic '{row['generic']}' must be true or empty"))
+        ok = False
     if row["resistance_to"] and row["type"] != "DrugResistance":
         problems.append(Problem("ERROR", "bad-resistance-to", where, "resistance_to is only for entities of type DrugResistance"))
         ok = False
@@ -183,6 +206,7 @@ def _entity(where: str, row: dict[str, str], problems: list[Problem]) -> Entity 
         resistance_to=vocab.entity_iri(row["resistance_to"]) if row["resistance_to"] else None,
         comment=row["comment"] or None,
         no_xref=row["no_xref"] or None,
+        generic=row["generic"] == "true",
     )
 
 
