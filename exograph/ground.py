@@ -53,6 +53,10 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Exosome": (("go",), ("GO",)),
     "ExtracellularVesicle": (("go",), ("GO",)),
     "Biofluid": ((), ("UBERON",)),
+    "AnatomicalSite": ((), ("UBERON",)),
+    "CellularComponent": (("go",), ("GO",)),
+    "MolecularFunction": (("go",), ("GO",)),
+    "SiRNA": ((), ()),
 }
 #: GO namespaces a kind's candidates may come from
 GO_NAMESPACES = {
@@ -60,6 +64,8 @@ GO_NAMESPACES = {
     "CancerPhenotype": ("biological_process",),
     "SignallingPathway": ("biological_process",),
     "Exosome": ("cellular_component",),
+    "CellularComponent": ("cellular_component",),
+    "MolecularFunction": ("molecular_function",),
     "ExtracellularVesicle": ("cellular_component",),
 }
 SHEET_COLUMNS = ("entity", "type", "label", "candidate", "candidate_name", "match", "evidence", "source", "decision")

@@ -98,8 +98,13 @@ def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
         for child in index.narrower(node):
             scores.setdefault(child, NARROWER)
     index.preload(scores)
+    asked = name.strip()
+    cased = {n for n in scores if asked in (index.entity_of(n).label, *index.entity_of(n).synonyms)}
     matches = [Match(index.iri(n), index.entity_of(n).label, index.entity_of(n).type, score) for n, score in scores.items()]
-    matches.sort(key=lambda m: (-m.score, m.label.lower(), m.id))
+    # names that differ only in case can mean different things (hsa-miR-21 the mature strand,
+    # hsa-mir-21 the precursor): among equal scores, the name written exactly so comes first
+    exact = {index.iri(n) for n in cased}
+    matches.sort(key=lambda m: (-m.score, m.id not in exact, m.label.lower(), m.id))
     return matches[:limit]
 
 

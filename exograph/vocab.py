@@ -87,6 +87,7 @@ PREDICATES: tuple[str, ...] = (
     "recruits",
     "delivers",
     "therapyFor",
+    "hasActivity",
 )
 
 #: everything else the ontology declares and the compiler writes

@@ -67,7 +67,7 @@ def test_search_entity_and_path_finder(browser, server):  # noqa: F811
     assert page.url.endswith("#view=entity&name=miRNA-21")
     assert page.text_content("#entity-label") == "miRNA-21"
     assert page.text_content("#entity-type") == "MicroRNA"
-    assert "hsa-miR-21" in page.text_content("#entity-synonyms")
+    assert "hsa-mir-21" in page.text_content("#entity-synonyms")
     quotes = page.locator("#entity-relations blockquote.quote").all_text_contents()
     assert any("through targeting APAF1" in q for q in quotes)
     headings = page.locator("#entity-relations h3").all_text_contents()

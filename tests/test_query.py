@@ -93,7 +93,7 @@ def test_donor_cell_effects(kg):
     found = {(r["donor"], r["subject"], r["predicate"], r["object"]) for r in rows(kg, "donor-cell-effects")}
     assert ("cancer-associated fibroblast", "miRNA-21", "confers resistance to", "paclitaxel resistance") in found
     assert ("astrocyte", "PTEN-targeting miRNAs", "targets", "PTEN") in found
-    assert ("mesenchymal stem cell", "miRNA-125a", "promotes", "angiogenesis") in found
+    assert ("mesenchymal stromal cell", "miRNA-125a", "promotes", "angiogenesis") in found
 
 
 def test_immune_cell_crosstalk(kg):
@@ -140,7 +140,7 @@ def test_therapeutic_uses(kg):
     assert ("exosome", None, "delivers", "paclitaxel", "bone marrow mesenchymal stromal cell") in found
     assert ("exosome", None, "therapy for", "melanoma", "dendritic cell") in found  # dendritic-cell exosome vaccines
     assert ("exosome", "depleted", "therapy for", "breast cancer", None) in found  # removal of circulating exosomes
-    assert ("miRNA-146b", None, "suppresses", "tumour growth", "mesenchymal stem cell") in found
+    assert ("miRNA-146b", None, "suppresses", "tumour growth", "mesenchymal stromal cell") in found
     authors = {r.get("author") for r in rows(kg, "therapeutic-uses")}
     assert {"Tian", "Kim", "Katakowski", "Ono"} <= authors
 

@@ -45,6 +45,21 @@ def test_mir21_finds_precursor_and_mature_forms(kg):
     assert [m.id for m in kg.resolve("hsa-miR-21-5p")][:2] == [iri("miRNA-21-5p"), iri("miRNA-21")]
 
 
+def test_case_tells_the_mature_strand_from_the_precursor(kg):
+    """hsa-miR-21 (capital R) is the old name of the mature strand, hsa-mir-21 the precursor's:
+    the name written exactly so wins over the one equal but for case."""
+    assert kg.entity("hsa-miR-21").id == iri("miRNA-21-5p")
+    assert kg.entity("hsa-mir-21").id == iri("miRNA-21")
+
+
+@pytest.mark.parametrize("name", ["CRNDE", "NF-κB", "ERK", "RIG-1", "TSPAN", "tumor-derived", "cytotoxic cells"])
+def test_names_of_something_else_resolve_to_nothing_wrong(kg, name):
+    """A gene is not its isoform (CRNDE, CRNDE-h), a protein not its pathway (NF-κB, ERK, RIG-1), a
+    symbol prefix not a family (TSPAN), an adjective not a cell."""
+    with pytest.raises(UnknownEntityError):
+        kg.entity(name)
+
+
 def test_miss_suggests_nearest_names(kg):
     with pytest.raises(UnknownEntityError) as info:
         kg.entity("miR-2l")

@@ -490,7 +490,7 @@ def test_api_bad_parameters(server, path, status, message):
 
 def test_api_for_the_explorer(server, kg):
     entity = json.loads(fetch(server.url + "api/entity?name=mir-21").body)
-    assert entity["entity"]["label"] == "miRNA-21" and "hsa-miR-21" in entity["entity"]["synonyms"]
+    assert entity["entity"]["label"] == "miRNA-21" and "hsa-mir-21" in entity["entity"]["synonyms"]
     assert entity["entity"]["xrefs"] == ["mirbase:MI0000077"]
     hood = cli_json("neighbors", "miR-21")
     assert sorted(r["statement"] for r in entity["relations"]) == sorted(e["statement"] for e in hood["edges"])
