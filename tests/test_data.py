@@ -225,3 +225,93 @@ def test_source_column_rules(tmp_path: Path):
 def claim(relation) -> tuple[str, str, str]:
     """A relation's subject, predicate and object as the curation tables name them."""
     return eid(relation.subject), local_name(relation.predicate), eid(relation.object)
+
+
+def _curation(tmp_path: Path, entities: list[str], rows: list[dict[str, str]]) -> Path:
+    """A small curation directory: entity rows 'id<TAB>Type<TAB>label' and relation rows by column."""
+    from exograph.io.curation import ENTITY_COLUMNS, RELATION_COLUMNS
+
+    directory = tmp_path / "cur"
+    (directory / "relations").mkdir(parents=True)
+    padded = [e + "\t" * (len(ENTITY_COLUMNS) - 1 - e.count("\t")) for e in entities]
+    (directory / "entities.tsv").write_text("\n".join(["\t".join(ENTITY_COLUMNS), *padded]) + "\n", encoding="utf-8")
+    base = {"refs": "81", "section": "4. Drug resistance", "quote": "CAF-derived exosomes were shown to contribute to proliferation"}
+    lines = ["\t".join(RELATION_COLUMNS)] + ["\t".join({**base, **row}.get(c, "") for c in RELATION_COLUMNS) for row in rows]
+    (directory / "relations" / "r.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return directory
+
+
+CELLS = ["CAF\tCellType\tcancer-associated fibroblast", "exosome\tExosome\texosome", "cell-proliferation\tBiologicalProcess\tcell proliferation"]
+
+
+def test_the_exosome_not_its_donor_cell_is_the_agent(tmp_path: Path):
+    """'CAF-derived exosomes promote proliferation' is exosome promotes proliferation, donor CAF: a
+    cell as subject is refused unless a note says the text makes the cell itself act."""
+    rows = [
+        {"subject": "CAF", "predicate": "promotes", "object": "cell-proliferation", "donor": "CAF"},
+        {"subject": "CAF", "predicate": "promotes", "object": "cell-proliferation"},
+        {"subject": "CAF", "predicate": "promotes", "object": "cell-proliferation", "note": "Cell as agent: the fibroblasts themselves proliferate."},
+        {"subject": "exosome", "predicate": "promotes", "object": "cell-proliferation", "donor": "CAF"},
+    ]
+    problems = read_curation(_curation(tmp_path, CELLS, rows)).problems
+    assert [(p.code, p.subject.rsplit(":", 1)[1]) for p in problems] == [("cell-as-agent", "2"), ("cell-as-agent", "3")]
+    assert "make the subject 'exosome' or the cargo" in problems[0].message and "'Cell as agent:'" in problems[1].message
+
+
+def test_a_hedge_word_needs_a_decision_and_hedged_is_data(tmp_path: Path, review_path: Path):
+    may = "CAF secreted exosomes to regulate survival and proliferation of pancreatic cancer cells, thus may serve as a potential target"
+    rows = [
+        {"subject": "exosome", "predicate": "promotes", "object": "cell-proliferation", "donor": "CAF", "quote": may},
+        {"subject": "exosome", "predicate": "promotes", "object": "cell-proliferation", "donor": "CAF", "quote": may, "hedged": "true"},
+        {"subject": "exosome", "predicate": "promotes", "object": "cell-proliferation", "donor": "CAF", "quote": may, "hedged": "false"},
+    ]
+    directory = _curation(tmp_path, CELLS, rows)
+    cur = read_curation(directory)
+    assert [(p.code, p.subject.rsplit(":", 1)[1]) for p in cur.problems] == [("undecided-hedge", "2")]
+    assert "the quote says 'may'" in cur.problems[0].message
+    assert sorted(r.context.hedged for r in cur.relations) == [False, True]
+    table = directory / "relations" / "r.tsv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    table.write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")  # the undecided row decided
+    report = build(directory, tmp_path / "t.ttl", review_path)
+    assert report.relations == 2
+    hedged = Graph().parse(tmp_path / "t.ttl").query("ASK { ?st <https://w3id.org/exograph/ontology#hedged> true }")
+    assert hedged.askAnswer
+    plain = Graph().parse(tmp_path / "t.ttl").query("SELECT (COUNT(*) AS ?n) WHERE { ?st <https://w3id.org/exograph/ontology#hedged> false }")
+    assert int(next(iter(plain))[0]) == 0  # false is left out: a statement without a hedge keeps its published IRI
+
+
+def test_the_curation_says_what_the_text_says(curation):
+    """Curation 2's fixes, kept fixed: the exosome (or its cargo) is the agent, entity kinds are
+    what the things are, generic classes are marked, and no hop the text does not state."""
+    by_id = {vocab_id: e for vocab_id, e in curation.entities.items()}
+    cells_as_subject = [r for r in curation.relations if by_id[eid(r.subject)].type == "CellType"]
+    assert all(all(n.startswith("Cell as agent:") for n in r.notes) and r.context.donor is None for r in cells_as_subject)
+    assert len(cells_as_subject) <= 2  # only where the text makes the cell itself act ("recruits myeloid cells to ... promote")
+    assert {e: by_id[e].type for e in ("lipid-raft", "siRNA", "5-nucleotidase", "liver")} == {
+        "lipid-raft": "CellularComponent",
+        "siRNA": "SiRNA",
+        "5-nucleotidase": "MolecularFunction",
+        "liver": "AnatomicalSite",
+    }
+    assert {"miRNA", "mRNA", "lncRNA", "DNA", "cancer", "tumour-cell", "stromal-cell", "exosome"} <= {e for e, x in by_id.items() if x.generic}
+    claims = {claim(r) for r in curation.relations}
+    assert ("NF-kB-signalling", "promotes", "IL-6-secretion") not in claims  # listed side by side, not caused
+    assert ("HER2", "inhibits", "trastuzumab") not in claims and ("HER2", "suppresses", "trastuzumab-activity") in claims
+    assert ("miRNA-320a", "releasedBy", "CAF") in claims  # "the loss of exosomal miRNA-320a from CAFs"
+    # the ceRNA mechanism of ref 79 hop by hop, the inferred hops saying so
+    assert {("lncRNA-ref79", "actsAsCeRNAFor", "miRNA-34"), ("miRNA-34", "targets", "AXL"), ("AXL", "mediates", "sunitinib-resistance")} <= claims
+    implied = [r for r in curation.relations if claim(r) == ("miRNA-34", "targets", "AXL")]
+    assert implied and all(n.startswith("Implied:") for r in implied for n in r.notes)
+    # context from the notes into fields: the liver of ref 86, the donors of ref 51
+    assert any(r.context.site == "https://w3id.org/exograph/entity/liver" and 86 in r.refs for r in curation.relations)
+    assert {r.context.donor_condition for r in curation.relations if eid(r.object) == "miRNA-15a" and eid(r.subject) == "exosome"} == {"from healthy donors"}
+
+
+def test_the_packaged_ceRNA_chain_is_walkable():
+    import exograph
+
+    kg = exograph.load()
+    chains = [[eid(n) for n in p.nodes] for p in kg.paths("lncRNA-ref79", "sunitinib resistance", all_paths=True)]
+    assert ["lncRNA-ref79", "miRNA-34", "AXL", "sunitinib-resistance"] in chains
+    assert ["lncRNA-ref79", "AXL", "sunitinib-resistance"] in chains

@@ -419,7 +419,9 @@ def test_the_command_imports_into_a_store_that_validates(tmp_path: Path):
     checked = exograph("--store", str(directory), "validate", "--format", "json")
     assert checked.returncode == 0 and json.loads(checked.stdout)["valid"] is True
     stats = json.loads(exograph("--store", str(directory), "stats", "--format", "json").stdout)
-    assert stats["relations"] == 382  # the index is the curation's: the import sits beside it
+    from exograph.io.curation import read_curation
+
+    assert stats["relations"] == len(read_curation(resources.curation_dir()).relations)  # the index is the curation's: the import sits beside it
 
 
 def test_the_command_writes_n_quads_to_stdout_and_its_report_as_json(tmp_path: Path):

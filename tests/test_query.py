@@ -1,6 +1,7 @@
 """SPARQL: named competency queries, read-only safety, W3C result formats."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -48,7 +49,9 @@ def test_lowered_biomarkers(kg):
 def test_caf_cargo_and_transfers(kg):
     caf = {(r["subject"], r["predicate"], r["object"]) for r in rows(kg, "caf-cargo-phenotypes")}
     assert ("miRNA-21", "confers resistance to", "paclitaxel resistance") in caf
-    assert ("cancer-associated fibroblast", "promotes", "drug resistance") in caf
+    assert ("exosome", "promotes", "drug resistance") in caf  # CAF-derived exosomes: the exosome acts, CAF is the donor
+    released = kg.sparql("ASK { ent:miRNA-320a exo:releasedBy ent:CAF }")  # "the loss of exosomal miRNA-320a from CAFs"
+    assert released.boolean is True
     transfers = {(r["donor"], r["subject"], r["recipient"]) for r in rows(kg, "transfers")}
     assert ("cancer-associated fibroblast", "miRNA-21", "ovarian cancer cell") in transfers
 
@@ -94,13 +97,16 @@ def test_donor_cell_effects(kg):
     assert ("cancer-associated fibroblast", "miRNA-21", "confers resistance to", "paclitaxel resistance") in found
     assert ("astrocyte", "PTEN-targeting miRNAs", "targets", "PTEN") in found
     assert ("mesenchymal stromal cell", "miRNA-125a", "promotes", "angiogenesis") in found
+    conditions = {(r["donor"], r.get("condition"), r["subject"], r["object"]) for r in rows(kg, "donor-cell-effects")}
+    assert ("bone marrow mesenchymal stromal cell", "from healthy donors", "exosome", "miRNA-15a") in conditions
+    assert ("CD8+ T cell", "activated", "exosome", "tumour immunogenicity") in conditions
 
 
 def test_immune_cell_crosstalk(kg):
     found = {(r["cell"], r["role"], r["subject"], r["object"]) for r in rows(kg, "immune-cell-crosstalk")}
     assert ("tumour-associated macrophage", "recipient", "miRNA-21", "Toll-like receptor 8") in found
     assert ("natural killer cell", "recipient", "ligands for NKG2D", "natural killer cell cytotoxic function") in found
-    assert ("dendritic cell", "recipient", "tumour cell", "antigen presentation") in found
+    assert ("dendritic cell", "recipient", "exosome", "antigen presentation") in found
 
 
 def test_phenotype_drivers(kg):
@@ -123,6 +129,27 @@ def test_prognostic_biomarkers_keep_their_direction(kg):
     assert ("miRNA-4772-3p", "lowered", "colon cancer", "serum") in found  # "lower level ... predicts recurrence"
     assert ("TRPC5", "elevated", "breast cancer", "plasma") in found
     assert all(r["refs"] for r in rows(kg, "prognostic-biomarkers"))
+    endpoints = {(r["cargo"], r.get("endpoint"), r["hedged"]) for r in rows(kg, "prognostic-biomarkers")}
+    assert ("miRNA-4772-3p", "recurrence", "false") in endpoints and ("miRNA-718", "recurrence", "false") in endpoints
+    assert {("TRPC5", "progression", "true"), ("let-7b", "progression", "true"), ("let-7b", "survival", "false")} <= endpoints
+
+
+def test_hedged_findings(kg):
+    """'May predict poorer progress' (Table I) and every 'may', 'suggest', 'potential' finding is
+    hedged as data, listed with the words that hedge it."""
+    found = rows(kg, "hedged-findings")
+    table = {r["subject"] for r in found if r["section"] == "Table I"}
+    assert {"TRPC5", "miRNA-17-92a", "miRNA-375", "miRNA-1290", "let-7b", "miRNA-18a"} <= table
+    assert "CRNDE-h" not in table  # "higher levels predict poorer progress": stated, no hedge
+    assert all(re.search(r"\b(may|might|could|suggest|potential|possibl|likely|probabl|appear|implicat|thought)", r["quote"], re.I) for r in found)
+    assert any(r["subject"] == "exosome" and r["object"] == "drug resistance" and r["refs"] == "47,48" for r in found)  # Au Yeung, CAF exosomes
+
+
+def test_findings_by_site(kg):
+    found = {(r["site"], r.get("uberon"), r["subject"], r["object"], r["refs"]) for r in rows(kg, "findings-by-site")}
+    assert ("liver", "UBERON:0002107", "exosome", "pre-metastatic niche", "86") in found or any(s == "liver" and ref == "86" for s, _, _, _, ref in found)
+    assert any(site == "bone marrow" and ref == "89" for site, _, _, _, ref in found)  # MSC exosomes and breast cancer dormancy
+    assert {site for site, *_ in found} == {"liver", "lung", "bone marrow", "brain"}
 
 
 def test_exosome_biofluids(kg):

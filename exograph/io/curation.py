@@ -55,6 +55,13 @@ XREF_PATTERNS: dict[str, str] = {
     "GO": r"\d{7}",
 }
 
+#: a note that starts so keeps a cell type as the subject: the text makes the cell itself act
+CELL_AGENT_NOTE = "Cell as agent:"
+#: words that hedge a finding: a row whose quote has one must say whether its relation is hedged
+HEDGE_WORDS = re.compile(
+    r"\b(may|might|could|suggest\w*|potential\w*|possibl\w*|likely|probabl\w*|appear\w*|thought to|envisage\w*|implicat\w*|promising)\b", re.I
+)
+
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _REFS = re.compile(r"\d+(-\d+)?(,\s*\d+(-\d+)?)*")
 
@@ -255,6 +262,27 @@ def _relation(where: str, row: dict[str, str], entities: dict[str, Entity], prob
             error("missing-field", f"the {column} column is empty")
         else:
             known(column, row[column])
+    subject = entities.get(row["subject"])
+    if subject is not None and subject.type == "CellType":
+        if row["donor"]:
+            error(
+                "cell-as-agent",
+                f"the subject '{row['subject']}' is a cell type and '{row['donor']}' the donor: the exosomes (or the cargo the text names) act;"
+                f" make the subject 'exosome' or the cargo and keep the donor column",
+            )
+        elif not row["note"].startswith(CELL_AGENT_NOTE):
+            error(
+                "cell-as-agent",
+                f"the subject '{row['subject']}' is a cell type: the agent is the exosome (or the cargo named) and the cell its donor;"
+                f" keep a cell as subject only where the text makes the cell itself act, with a note starting '{CELL_AGENT_NOTE}'",
+            )
+    hedge = HEDGE_WORDS.search(row["quote"])
+    if hedge and not row["hedged"]:
+        error(
+            "undecided-hedge",
+            f"the quote says '{hedge.group(0)}': set hedged to true if that word hedges this relation,"
+            " or to false if it does not (another clause, a plain ability)",
+        )
     if row["predicate"] not in vocab.PREDICATES:
         error("unknown-predicate", f"predicate '{row['predicate']}' is not one of: {', '.join(vocab.PREDICATES)}")
     for spec in vocab.CONTEXT:
