@@ -16,6 +16,12 @@ import click
 from exograph.errors import ExographError
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+HEDGED = click.option(
+    "--hedged/--no-hedged", "hedged", default=True, show_default=True, help="Keep or leave out hedged statements (the text says 'may', 'might'...)."
+)
+THROUGH_GENERIC = click.option(
+    "--through-generic", is_flag=True, help="Let paths walk through generic entities (microRNA, tumour cell, exosome...), which join unrelated studies."
+)
 
 
 class _Group(click.Group):
@@ -119,15 +125,16 @@ def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
 @click.option("--predicate", help="Only relations with this predicate (e.g. targets, 'biomarker for').")
 @click.option("--cancer", help="Only relations stated for this cancer or a subtype of it (or for none).")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Most neighbours and relations to list (the totals are reported).")
+@HEDGED
 @FORMAT
 @click.pass_context
-def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, cancer: str | None, limit: int, fmt: str) -> None:
-    """Entities and relations around NAME (the nearest first; relations in statement order)."""
+def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, cancer: str | None, limit: int, hedged: bool, fmt: str) -> None:
+    """Entities and relations around NAME (the nearest first; relations in statement order), and the relations whose context names it."""
     from exograph import text
     from exograph.serialize import neighbors_json
 
     kg = _kg(ctx)
-    hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer, limit=limit)
+    hood = kg.neighbors(name, depth=depth, predicate=predicate, cancer=cancer, limit=limit, hedged=hedged)
     _say_subtypes(kg, cancer)
     data = neighbors_json(kg.index, hood, depth)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.neighbors(data))
@@ -140,16 +147,31 @@ def neighbors(ctx: click.Context, name: str, depth: int, predicate: str | None, 
 @click.option("--cancer", help="Walk only relations stated for this cancer or a subtype of it (or for none).")
 @click.option("--all", "all_paths", is_flag=True, help="Every path up to --max-hops (at most 1000, best first), not only the best five.")
 @click.option("--undirected", is_flag=True, help="Also walk relations backwards (object to subject).")
+@THROUGH_GENERIC
+@HEDGED
 @FORMAT
 @click.pass_context
-def path(ctx: click.Context, source: str, target: str, max_hops: int, cancer: str | None, all_paths: bool, undirected: bool, fmt: str) -> None:
-    """Ranked paths from SOURCE to TARGET, each hop with its context and references."""
+def path(
+    ctx: click.Context,
+    source: str,
+    target: str,
+    max_hops: int,
+    cancer: str | None,
+    all_paths: bool,
+    undirected: bool,
+    through_generic: bool,
+    hedged: bool,
+    fmt: str,
+) -> None:
+    """Ranked paths from SOURCE to TARGET, each hop with its context and references (paths that stay within one cancer first)."""
     from exograph import text
     from exograph.serialize import paths_json
 
     kg = _kg(ctx)
     _say_subtypes(kg, cancer)
-    found = kg.paths(source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected)
+    found = kg.paths(
+        source, target, max_hops=max_hops, cancer=cancer, all_paths=all_paths, undirected=undirected, through_generic=through_generic, hedged=hedged
+    )
     data = paths_json(kg.index, found)
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if fmt == "json" else text.paths(data))
     if found.truncated and all_paths:
@@ -212,20 +234,44 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
 @click.option("--path", "path_", nargs=2, metavar="SOURCE TARGET", help="Draw (and highlight) the paths between two entities.")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path for --path.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most relations drawn around --focus (browsers draw a few thousand).")
+@THROUGH_GENERIC
+@HEDGED
 @FORMAT
 @click.pass_context
-def viz(ctx: click.Context, output: Path, focus: str | None, depth: int, path_: tuple[str, str] | None, max_hops: int, limit: int, fmt: str) -> None:
+def viz(
+    ctx: click.Context,
+    output: Path,
+    focus: str | None,
+    depth: int,
+    path_: tuple[str, str] | None,
+    max_hops: int,
+    limit: int,
+    through_generic: bool,
+    hedged: bool,
+    fmt: str,
+) -> None:
     """Write the graph as one self-contained, offline, interactive HTML file."""
     from exograph.io.turtle import write_text_atomic
+    from exograph.text import safe
     from exograph.viz import render_html
 
     kg = _kg(ctx)
-    drawing = kg.subgraph(focus=focus, depth=depth, path=tuple(path_) if path_ else None, max_hops=max_hops, limit=limit)  # type: ignore[arg-type]
-    html = render_html(kg.index, drawing.edges, highlight=drawing.highlight)
+    drawing = kg.subgraph(
+        focus=focus,
+        depth=depth,
+        path=(path_[0], path_[1]) if path_ else None,
+        max_hops=max_hops,
+        limit=limit,
+        through_generic=through_generic,
+        hedged=hedged,
+    )
+    html = render_html(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles)
     write_text_atomic(output, html)
     if drawing.total > len(drawing.edges):
         shown = len(drawing.edges)
-        click.echo(f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'; give a larger --limit to draw more", err=True)
+        context = " or naming it in their context" if drawing.roles else ""
+        note = f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'{context}; give a larger --limit to draw more"
+        click.echo(safe(note), err=True)
     if fmt == "json":
         return _emit({"output": str(output), "bytes": len(html.encode("utf-8"))})
     click.echo(f"wrote {output}")

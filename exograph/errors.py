@@ -78,6 +78,11 @@ class NoPathError(ExographError, LookupError):
     exit_code = 3
 
 
+class NothingToDrawError(ExographError, LookupError):
+    """A drawing would be empty: the entity to focus on takes part in no relation (as subject,
+    object or context), or none that the filters keep."""
+
+
 class MissingDependencyError(ExographError, ImportError):
     """An optional dependency is not installed."""
 

@@ -23,14 +23,17 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 _LINKS = """
-SELECT ?g ?st ?s ?p ?o ?ev ?prop ?value WHERE {{
+SELECT ?g ?st ?s ?p ?o ?hedged ?ev ?prop ?value WHERE {{
   VALUES ?s {{ {subjects} }} VALUES ?o {{ {objects} }}
-  {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }}
+  {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:hedged ?hedged }} OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }}
   {graphs}
 }}
 """
 #: the same in every named graph (asked only of a store that holds some)
-_IN_GRAPHS = "UNION {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }} }}"
+_IN_GRAPHS = (
+    "UNION {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:hedged ?hedged }} "
+    "OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }} }}"
+)
 _DATABASE_EVIDENCE = vocab.EXO + "DatabaseEvidence"
 
 
@@ -60,6 +63,7 @@ class Link:
     predicate: str
     object: str
     graph: str | None
+    hedged: bool = False  #: the statement is hedged (exo:hedged true)
     records: list[Record] = field(default_factory=list)
     curated: list[dict[str, list[str]]] = field(default_factory=list)  #: each curated evidence's properties (IRI -> values)
     support: Support = Support()
@@ -75,9 +79,10 @@ def read_links(store: Store, subjects: Iterable[str], objects: Iterable[str], *,
     links: dict[tuple[str | None, str], Link] = {}
     fields: dict[tuple[str | None, str], dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for rows in select_many(store, both):
-        for g, st, s, p, o, ev, prop, value in rows:
+        for g, st, s, p, o, hedged, ev, prop, value in rows:
             graph = g or None
-            links.setdefault((graph, st), Link(st, s, p, o, graph))
+            link = links.setdefault((graph, st), Link(st, s, p, o, graph))
+            link.hedged = link.hedged or (hedged or "").strip() in ("true", "1")
             if ev:
                 fields[(graph, st)][ev][prop].append(value)
     out = []

@@ -4,12 +4,15 @@ Resolution, paths, neighbourhoods and statistics need more than SPARQL answers q
 of every entity in normalised forms, and an adjacency list over integer ids. The index holds them,
 built from the store by a few SELECT queries (:func:`build_index`), never one per statement:
 
-- ``nodes``: every entity (and every IRI a relation joins), numbered in label order, with its
-  label, type, synonyms and cross-references;
+- ``nodes``: every entity (and every IRI a relation joins or a context names), numbered in label
+  order, with its label, type, synonyms, cross-references and whether it is generic (names a class
+  of things: microRNA, tumour cell; paths do not walk through it);
 - ``names``: exact (lower-cased), normalised and microRNA-family keys of every label and synonym;
 - ``edges``: every relation (statement IRI, or ``s|p|o`` for a plain triple) numbered in key order,
-  with integer arrays of subject, object, predicate, cancer and evidence count, and forward and
-  reverse adjacency in compressed sparse row form;
+  with integer arrays of subject, object, predicate, cancer, hedged and evidence count, and forward
+  and reverse adjacency in compressed sparse row form;
+- ``roles``: per node, the relations whose context names it and in which role (cancer, donor,
+  recipient, biofluid, site: :data:`exograph.vocab.CONTEXT_ROLES`), also in compressed sparse rows;
 - the figures of ``exograph stats`` and the labels of the predicates.
 
 It lives in one SQLite database (data only; never pickle): in memory for an in-memory store, or
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 INDEX_FILE = "index.sqlite"
 
 EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
@@ -78,6 +81,7 @@ _ARRAYS = (
     "e_object",
     "e_predicate",
     "e_cancer",
+    "e_hedged",
     "e_evidence",
     "e_curated",
     "e_strong",
@@ -89,12 +93,15 @@ _ARRAYS = (
     "in_start",
     "in_edges",
     "in_ends",
+    "role_start",
+    "role_edges",
+    "role_kinds",
 )
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE nodes (id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL, type TEXT NOT NULL,
-                    synonyms TEXT NOT NULL, xrefs TEXT NOT NULL, entity INTEGER NOT NULL);
+                    synonyms TEXT NOT NULL, xrefs TEXT NOT NULL, entity INTEGER NOT NULL, generic INTEGER NOT NULL);
 CREATE TABLE names (kind INTEGER NOT NULL, key TEXT NOT NULL, node INTEGER NOT NULL, score REAL NOT NULL);
 CREATE TABLE edges (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE arrays (name TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -105,6 +112,11 @@ _INDEXES = "CREATE INDEX names_key ON names (kind, key);"
 _GRAPH_QUERIES = ("database_support", "graph_broader")  #: the queries of named graphs
 _CLASSES = " ".join(f"exo:{c}" for c in vocab.CLASSES.values())
 _RELATIONS = " ".join(f"exo:{p}" for p in vocab.PREDICATES)
+_ROLES = " ".join(f"exo:{spec.rdf_property}" for spec in vocab.CONTEXT_ROLES)
+#: the context roles by number (as in the role_kinds array), and by the property that states them
+ROLES: tuple[str, ...] = tuple(spec.name for spec in vocab.CONTEXT_ROLES)
+_ROLE_NUMBERS = {vocab.EXO + spec.rdf_property: n for n, spec in enumerate(vocab.CONTEXT_ROLES)}
+_CANCER_ROLE = vocab.EXO + "cancerType"
 
 #: what the index is built from: each a single pattern (or a small join) the engine answers fast,
 #: all run at once; their rows are read as lexical values
@@ -116,7 +128,10 @@ QUERIES = {
     "subjects": "SELECT ?st ?s WHERE { ?st rdf:subject ?s }",
     "predicates": "SELECT ?st ?p WHERE { ?st rdf:predicate ?p }",
     "objects": "SELECT ?st ?o WHERE { ?st rdf:object ?o }",
-    "cancers": "SELECT ?st ?c WHERE { ?st exo:cancerType ?c }",
+    # the entities a statement's context names (cancer, donor, recipient, biofluid, site)
+    "roles": f"SELECT ?st ?p ?e WHERE {{ VALUES ?p {{ {_ROLES} }} ?st ?p ?e . FILTER(isIRI(?e)) }}",
+    "hedged": "SELECT ?st ?v WHERE { ?st exo:hedged ?v }",
+    "generic": "SELECT ?s ?v WHERE { ?s exo:generic ?v . FILTER(isIRI(?s)) }",
     "evidence_counts": "SELECT ?st (COUNT(DISTINCT ?ev) AS ?n) WHERE { ?st exo:evidence ?ev } GROUP BY ?st",
     "plain": f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_RELATIONS} }} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }}",
     "sections": """SELECT ?section (COUNT(DISTINCT ?ev) AS ?evidences) (COUNT(DISTINCT ?st) AS ?relations)
@@ -146,6 +161,7 @@ class EdgeArrays:
     object: Any
     predicate: Any
     cancer: Any  #: node id of the relation's cancer, or -1
+    hedged: Any  #: 1 where the statement is hedged (exo:hedged true: "may", "might"...), else 0
     evidence: Any  #: number of evidences
     curated: Any  #: independent references of the curated evidence
     strong: Any  #: PMIDs of strong database evidence (exograph.support)
@@ -157,6 +173,9 @@ class EdgeArrays:
     in_start: Any
     in_edges: Any
     in_ends: Any  #: the subject of each edge in in_edges, slot for slot
+    role_start: Any  #: relations whose context names node n: role_edges[role_start[n]:role_start[n + 1]], in edge order
+    role_edges: Any
+    role_kinds: Any  #: the role of each slot of role_edges, a number into :attr:`Index.roles`
 
 
 class Index:
@@ -167,7 +186,7 @@ class Index:
         self.path = path
         self._meta = {k: v for k, v in db.execute("SELECT key, value FROM meta")}
         self._by_iri: dict[str, int] = {}
-        self._nodes: dict[int, tuple[str, str, str, str, str, int]] = {}
+        self._nodes: dict[int, tuple[str, str, str, str, str, int, int]] = {}
 
     # ------------------------------------------------------------------ opening
 
@@ -217,10 +236,10 @@ class Index:
             found = self._by_iri[iri] = row[0]
         return found
 
-    def _node(self, node: int) -> tuple[str, str, str, str, str, int]:
+    def _node(self, node: int) -> tuple[str, str, str, str, str, int, int]:
         row = self._nodes.get(node)
         if row is None:
-            found = self.db.execute("SELECT iri, label, type, synonyms, xrefs, entity FROM nodes WHERE id = ?", (node,)).fetchone()
+            found = self.db.execute("SELECT iri, label, type, synonyms, xrefs, entity, generic FROM nodes WHERE id = ?", (node,)).fetchone()
             if found is None:
                 raise KeyError(node)
             row = self._nodes[node] = found
@@ -232,7 +251,7 @@ class Index:
         for start in range(0, len(missing), 900):
             chunk = missing[start : start + 900]
             marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, iri, label, type, synonyms, xrefs, entity FROM nodes WHERE id IN ({marks})", chunk):
+            for row in self.db.execute(f"SELECT id, iri, label, type, synonyms, xrefs, entity, generic FROM nodes WHERE id IN ({marks})", chunk):
                 self._nodes[row[0]] = row[1:]
 
     def iri(self, node: int) -> str:
@@ -244,8 +263,8 @@ class Index:
         return None if node is None else self.entity_of(node)
 
     def entity_of(self, node: int) -> Entity:
-        iri, label, kind, synonyms, xrefs, _ = self._node(node)
-        return Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)))
+        iri, label, kind, synonyms, xrefs, _, generic = self._node(node)
+        return Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)), generic=bool(generic))
 
     def label(self, iri: str) -> str:
         node = self.node_id(iri)
@@ -261,8 +280,14 @@ class Index:
 
     def entities(self) -> Iterator[Entity]:
         """Every entity, in label order."""
-        for iri, label, kind, synonyms, xrefs in self.db.execute("SELECT iri, label, type, synonyms, xrefs FROM nodes WHERE entity = 1 ORDER BY id"):
-            yield Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)))
+        query = "SELECT iri, label, type, synonyms, xrefs, generic FROM nodes WHERE entity = 1 ORDER BY id"
+        for iri, label, kind, synonyms, xrefs, generic in self.db.execute(query):
+            yield Entity(iri, kind, label, tuple(json.loads(synonyms)), tuple(json.loads(xrefs)), generic=bool(generic))
+
+    @cached_property
+    def generic(self) -> frozenset[int]:
+        """The generic nodes (exo:generic true: microRNA, tumour cell...), which paths do not walk through."""
+        return frozenset(row[0] for row in self.db.execute("SELECT id FROM nodes WHERE generic = 1"))
 
     # ------------------------------------------------------------------ names
 
@@ -302,6 +327,7 @@ class Index:
             out["e_object"],
             out["e_predicate"],
             out["e_cancer"],
+            out["e_hedged"],
             out["e_evidence"],
             out["e_curated"],
             out["e_strong"],
@@ -313,6 +339,9 @@ class Index:
             out["in_start"],
             out["in_edges"],
             out["in_ends"],
+            out["role_start"],
+            out["role_edges"],
+            out["role_kinds"],
         )
 
     @property
@@ -350,6 +379,16 @@ class Index:
     def predicate_labels(self) -> dict[str, str]:
         """Labels of predicates as the store (its ontology) gives them."""
         return dict(json.loads(self._meta["predicate_labels"]))
+
+    @cached_property
+    def roles(self) -> tuple[str, ...]:
+        """The context roles by number, as the role_kinds array numbers them (:data:`ROLES` when built)."""
+        return tuple(json.loads(self._meta["roles"]))
+
+    @property
+    def hedged_count(self) -> int:
+        """How many relations are hedged (none: filtering them out costs nothing)."""
+        return int(self._meta.get("hedged", "0"))
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -411,8 +450,13 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     statements = {st: (s[0], p[0], o[0]) for st, (s, p, o) in parts.items() if len(s) == len(p) == len(o) == 1}
     reified = set(statements.values())
     cancers: dict[str, str] = {}
-    for st, c in answers["cancers"]:
-        cancers[st] = min(cancers.get(st, c), c)
+    named: dict[str, set[tuple[int, str]]] = defaultdict(set)  #: statement -> (role number, entity) its context names
+    for st, prop, value in answers["roles"]:
+        named[st].add((_ROLE_NUMBERS[prop], value))
+        if prop == _CANCER_ROLE:
+            cancers[st] = min(cancers.get(st, value), value)
+    hedged = {st for st, value in answers["hedged"] if value.strip() in ("true", "1")}
+    generic = {s for s, value in answers["generic"] if value.strip() in ("true", "1")}
     evidence = {st: int(n) for st, n in answers["evidence_counts"]}
     curated = {st: int(n) for st, n in answers["curated_sources"]}
     relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items()]
@@ -438,7 +482,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     labels.update(pref)
     entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
     broader = [(s, o) for s, o in answers["broader"] if s in types and o in types]  # between entities only
-    node_iris = entity_iris | set(cancers.values())
+    node_iris = entity_iris | {e for pairs in named.values() for _, e in pairs}
     ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
     ids = {iri: n for n, iri in enumerate(ordered)}
 
@@ -450,10 +494,10 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         node = ids[iri]
         label = labels.get(iri) or vocab.local_name(iri)
         entity = Entity(iri, _pick_type(types.get(iri, set())), label, tuple(sorted(synonyms.get(iri, ()))), tuple(sorted(xrefs.get(iri, ()))))
-        rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris)))
+        rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris), int(iri in generic)))
         for kind, key, score in name_keys(entity):
             name_rows.append((kind, key, node, score))
-    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(name_rows)))
     db.executemany("INSERT INTO edges VALUES (?, ?)", [(n, r[0]) for n, r in enumerate(relations)])
     db.executemany("INSERT INTO broader VALUES (?, ?)", sorted({(ids[s], ids[o]) for s, o in broader}))
@@ -468,6 +512,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         "e_object": e_object,
         "e_predicate": array("i", (numbers[r[2]] for r in relations)),
         "e_cancer": array("i", (ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations)),
+        "e_hedged": array("i", (int(r[0] in hedged) for r in relations)),
         "e_evidence": array("i", (evidence.get(r[0], 0) for r in relations)),
         # an evidence with neither a reference nor a paper of its own still counts once
         "e_curated": array("i", (curated.get(r[0]) or min(evidence.get(r[0], 0), 1) for r in relations)),
@@ -477,6 +522,11 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
     arrays["out_ends"] = array("i", map(e_object.__getitem__, arrays["out_edges"]))
     arrays["in_ends"] = array("i", map(e_subject.__getitem__, arrays["in_edges"]))
+    # who takes part through the context: (node, edge, role), grouped by node, in edge order
+    slots = sorted((ids[e], n, role) for n, r in enumerate(relations) for role, e in named.get(r[0], ()))
+    arrays["role_start"], _ = _csr(array("i", (node for node, _, _ in slots)), count)
+    arrays["role_edges"] = array("i", (edge for _, edge, _ in slots))
+    arrays["role_kinds"] = array("i", (role for _, _, role in slots))
     db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
 
     predicate_labels = {row[0]: row[1] for row in answers["predicate_labels"]}
@@ -486,6 +536,8 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         "fingerprint": fingerprint or "",
         "nodes": str(count),
         "edges": str(len(relations)),
+        "hedged": str(sum(arrays["e_hedged"])),
+        "roles": json.dumps(ROLES),
         "predicates": json.dumps(predicates),
         "predicate_labels": json.dumps(predicate_labels, sort_keys=True),
         "stats": json.dumps(stats, sort_keys=True),
@@ -505,6 +557,8 @@ _CLASS_IRIS = frozenset(vocab.EXO + c for c in vocab.CLASSES.values())
 _RELATION_IRIS = frozenset(vocab.EXO + p for p in vocab.PREDICATES)
 _PROPERTY_KINDS = frozenset({vocab.OWL + "ObjectProperty", vocab.RDF + "Property"})
 _STATEMENT_PARTS = frozenset({vocab.RDF + "subject", vocab.RDF + "object", vocab.EXO + "cancerType"})
+_HEDGED = vocab.EXO + "hedged"
+_GENERIC = vocab.EXO + "generic"
 
 
 class Facts:
@@ -550,8 +604,14 @@ class Facts:
             sets["predicates"].add((s, o))
         elif p == vocab.RDF + "object":
             sets["objects"].add((s, o))
-        elif p == vocab.EXO + "cancerType":
-            sets["cancers"].add((s, o))
+        elif p in _ROLE_NUMBERS:
+            if o_iri:
+                sets["roles"].add((s, p, o))
+        elif p == _HEDGED:
+            sets["hedged"].add((s, o))
+        elif p == _GENERIC:
+            if s_iri:
+                sets["generic"].add((s, o))
         elif p == vocab.EXO + "evidence":
             self.evidence[s].add(o)
         elif p == vocab.EXO + "section":
@@ -570,7 +630,7 @@ class Facts:
     def answers(self) -> dict[str, list[tuple[str, ...]]]:
         """The rows each of :data:`QUERIES` would give (but the triple count)."""
         out: dict[str, list[tuple[str, ...]]] = {name: list(rows) for name, rows in self.sets.items()}
-        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "cancers", "plain", "broader"):
+        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "roles", "hedged", "generic", "plain", "broader"):
             out.setdefault(name, [])
         out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
         out["curated_sources"] = []

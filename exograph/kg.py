@@ -18,9 +18,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exograph import resources, vocab
-from exograph.errors import ExographError, UnknownPredicateError
+from exograph.errors import ExographError, NothingToDrawError, UnknownPredicateError
 from exograph.model import Entity, Relation
-from exograph.paths import Hop, Neighbourhood, Paths, no_path, predicate_iri, search_neighbourhood, search_paths, support_of
+from exograph.paths import (
+    Hop,
+    IdNeighbourhood,
+    Neighbourhood,
+    Paths,
+    RoleRelation,
+    no_path,
+    predicate_iri,
+    search_neighbourhood,
+    search_paths,
+    support_of,
+)
 from exograph.paths import Path as GraphPath
 from exograph.resolve import Match
 
@@ -99,27 +110,64 @@ class KnowledgeGraph:
         found = read_relations(self.store, keys)
         return [found[k] for k in sorted(found)]
 
-    def neighbors(self, name: str, *, depth: int = 1, predicate: str | None = None, cancer: str | None = None, limit: int | None = None) -> Neighbourhood:
-        """Entities within ``depth`` relations of ``name`` (either direction); with ``limit``, the
-        nearest ``limit`` entities and the first ``limit`` relations (the totals are counted)."""
+    def neighbors(
+        self,
+        name: str,
+        *,
+        depth: int = 1,
+        predicate: str | None = None,
+        cancer: str | None = None,
+        limit: int | None = None,
+        hedged: bool = True,
+    ) -> Neighbourhood:
+        """Entities within ``depth`` relations of ``name`` (either direction), and the relations
+        whose context names it (as cancer, donor, recipient, biofluid or site: its roles); with
+        ``limit``, the nearest ``limit`` entities, the first ``limit`` relations and the first
+        ``limit`` role relations (the totals are counted). ``hedged=False`` leaves out hedged
+        statements."""
+        from collections import Counter
+
+        index = self.index
+        roles_by_number = index.roles
+        centre, found = self._neighbourhood(name, depth=depth, predicate=predicate, cancer=cancer, hedged=hedged)
+        total = len(found.distances) - 1
+        if limit is None:  # everything, in order
+            page = sorted((d, n) for n, d in found.distances.items() if d > 0)
+            edges = sorted(found.edges)
+            role_edges = sorted(found.roles)
+        else:  # the first page only: no need to sort a hub's whole neighbourhood
+            page = heapq.nsmallest(limit, ((d, n) for n, d in found.distances.items() if d > 0))
+            edges = heapq.nsmallest(limit, found.edges)
+            role_edges = heapq.nsmallest(limit, found.roles)
+        index.preload([n for _, n in page])
+        wanted = sorted(set(edges) | set(role_edges))
+        by_edge = dict(zip(wanted, self._relations_of(wanted), strict=True))
+        distances = {centre: 0} | {index.iri(n): d for d, n in page}
+        roles = tuple(RoleRelation(tuple(roles_by_number[r] for r in sorted(found.roles[e])), by_edge[e]) for e in role_edges)
+        counts = Counter(roles_by_number[r] for kinds in found.roles.values() for r in set(kinds))
+        return Neighbourhood(
+            centre,
+            distances,
+            tuple(by_edge[e] for e in edges),
+            total,
+            len(found.edges),
+            roles,
+            len(found.roles),
+            {role: counts[role] for role in roles_by_number if counts[role]},
+        )
+
+    def _neighbourhood(
+        self, name: str, *, depth: int, predicate: str | None = None, cancer: str | None = None, hedged: bool = True
+    ) -> tuple[str, IdNeighbourhood]:
+        """The entity ``name`` means and its neighbourhood over the index (ids, unpaged)."""
         index = self.index
         centre = self.entity(name).id
         predicates = None
         if predicate:
             number = index.predicate_number(self._predicate(predicate))
             predicates = [number] if number is not None else []
-        found = search_neighbourhood(index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates)
-        total = len(found.distances) - 1
-        if limit is None:  # everything, in order
-            page = sorted((d, n) for n, d in found.distances.items() if d > 0)
-            edges = sorted(found.edges)
-        else:  # the first page only: no need to sort a hub's whole neighbourhood
-            page = heapq.nsmallest(limit, ((d, n) for n, d in found.distances.items() if d > 0))
-            edges = heapq.nsmallest(limit, found.edges)
-        index.preload([n for _, n in page])
-        relations = self._relations_of(edges)
-        distances = {centre: 0} | {index.iri(n): d for d, n in page}
-        return Neighbourhood(centre, distances, tuple(relations), total, len(found.edges))
+        found = search_neighbourhood(index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates, hedged=hedged)
+        return centre, found
 
     def paths(
         self,
@@ -131,9 +179,14 @@ class KnowledgeGraph:
         all_paths: bool = False,
         limit: int = 5,
         undirected: bool = False,
+        through_generic: bool = False,
+        hedged: bool = True,
     ) -> Paths:
         """Ranked paths from ``source`` to ``target``; raises NoPathError when there is none.
-        The answer's ``truncated`` says whether more paths exist than it holds."""
+        The answer's ``truncated`` says whether more paths exist than it holds. A generic entity
+        (microRNA, tumour cell...) is never an intermediate node unless ``through_generic``;
+        ``hedged=False`` leaves out hedged statements. Paths whose hops are stated for different
+        cancers (``Path.cross_cancer``) rank after those that stay within one."""
         index = self.index
         start, end = self.entity(source).id, self.entity(target).id
         cancer_iri = self._cancer(cancer)
@@ -146,9 +199,11 @@ class KnowledgeGraph:
             all_paths=all_paths,
             limit=limit,
             undirected=undirected,
+            through_generic=through_generic,
+            hedged=hedged,
         )
         if not search.paths:
-            raise no_path(index, start, end, max_hops, cancer_iri)
+            raise no_path(index, start, end, max_hops, cancer_iri, [index.iri(n) for n in search.generic], hedged=not search.hedged)
         edges = sorted({e for p in search.paths for e, _ in p.hops})
         by_edge = dict(zip(edges, self._relations_of(edges), strict=True))
         index.preload({n for p in search.paths for n in p.nodes})
@@ -211,23 +266,39 @@ class KnowledgeGraph:
         max_hops: int = 4,
         cancer: str | None = None,
         limit: int | None = None,
+        through_generic: bool = False,
+        hedged: bool = True,
     ) -> Drawing:
-        """What a drawing shows: the relations around ``focus`` (at most ``limit``) and/or on the
-        paths between ``path``'s two entities (all relations without either), and those paths."""
+        """What a drawing shows: the relations around ``focus`` and those whose context names it
+        (at most ``limit`` in all, in statement order) and/or on the paths between ``path``'s two
+        entities (all relations without either), and those paths. Raises NothingToDrawError when
+        ``focus`` takes part in no relation the filters keep."""
         highlight: list[GraphPath] = []
         chosen: dict[str, Relation] = {}
         total = 0
+        roles: list[RoleRelation] = []
+        centre = None
         if path is not None:
-            highlight = list(self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer))
+            highlight = list(self.paths(path[0], path[1], max_hops=max_hops, cancer=cancer, through_generic=through_generic, hedged=hedged))
             chosen.update((h.edge.key, h.edge) for p in highlight for h in p.hops)
         if focus is not None:
-            hood = self.neighbors(focus, depth=depth, cancer=cancer, limit=limit)
-            chosen.update((r.key, r) for r in hood.edges)
-            total = hood.total_edges
+            centre, found = self._neighbourhood(focus, depth=depth, cancer=cancer, hedged=hedged)
+            every = found.edges | found.roles.keys()
+            if not every and not chosen:
+                raise NothingToDrawError(
+                    f"nothing to draw around '{self.index.label(centre)}': it is not the subject, object or context of any relation"
+                    + (" the filters keep" if cancer is not None or not hedged else "")
+                )
+            page = sorted(every) if limit is None else heapq.nsmallest(limit, every)
+            relations = self._relations_of(page)
+            chosen.update((r.key, r) for r in relations)
+            names = self.index.roles
+            roles = [RoleRelation(tuple(names[k] for k in sorted(found.roles[e])), r) for e, r in zip(page, relations, strict=True) if e in found.roles]
+            total = len(every)
         if focus is None and path is None:
             everything = self.relations()
             return Drawing(everything, [], len(everything))
-        return Drawing([chosen[k] for k in sorted(chosen)], highlight, max(total, len(chosen)))
+        return Drawing([chosen[k] for k in sorted(chosen)], highlight, max(total, len(chosen)), centre, tuple(roles))
 
     def to_html(
         self,
@@ -238,13 +309,16 @@ class KnowledgeGraph:
         max_hops: int = 4,
         title: str = "exograph",
         limit: int | None = None,
+        through_generic: bool = False,
+        hedged: bool = True,
     ) -> str:
         """A self-contained interactive HTML page of the graph, a neighbourhood (at most ``limit``
-        of its relations, in statement order), or a path."""
+        of its relations, in statement order; the relations whose context names the focus are
+        drawn too, joined to it by dashed links), or a path."""
         from exograph.viz import render_html
 
-        drawing = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops, limit=limit)
-        return render_html(self.index, drawing.edges, highlight=drawing.highlight, title=title)
+        drawing = self.subgraph(focus=focus, depth=depth, path=path, max_hops=max_hops, limit=limit, through_generic=through_generic, hedged=hedged)
+        return render_html(self.index, drawing.edges, highlight=drawing.highlight, title=title, focus=drawing.focus, roles=drawing.roles)
 
     def stats(self) -> dict[str, Any]:
         """Counts: triples, entities by type, relations by predicate, evidences, references."""
@@ -285,12 +359,14 @@ class KnowledgeGraph:
 
 @dataclass(frozen=True)
 class Drawing:
-    """What a drawing shows: relations, the paths to highlight, and how many relations there were
-    to draw (more than ``edges`` when a limit cut them)."""
+    """What a drawing shows: relations, the paths to highlight, how many relations there were to
+    draw (more than ``edges`` when a limit cut them), and the focus with its context roles."""
 
     edges: list[Relation]
     highlight: list[GraphPath]
     total: int
+    focus: str | None = None  #: the IRI of the entity the drawing is around
+    roles: tuple[RoleRelation, ...] = ()  #: the relations drawn whose context names the focus, with its roles in them
 
 
 def _node(index: Index, iri: str) -> int:

@@ -7,15 +7,32 @@ few relations on the answer (context, evidence) from the store.
 Paths are searched level by level (1 hop, then 2, ...) after one breadth-first search backwards
 from the target has measured how far every node is from it: the forward search never steps onto
 a node that cannot reach the target in the hops left, so it explores only what can become a path.
-Within the hop limit, fewer hops rank first, then better-supported paths (the product of each hop's
-belief, :mod:`exograph.support`: curated and database evidence), then paths walked only forwards,
-then paths that stay within one cancer, then those with more evidences, then by the entities' IRIs. Without ``all_paths``
-the search stops after the first level that yields ``limit`` paths: nothing longer can outrank them.
+A generic entity (``exo:generic true``: microRNA, tumour cell, exosome...) is never an
+intermediate node unless ``through_generic`` is given: a path through "microRNA" joins unrelated
+studies. It may still be the source or the target. Hedged statements ("may", "might") are walked
+unless ``hedged=False``.
+
+The ranking, best first:
+
+1. paths that stay within one cancer before *cross-cancer* paths, whose hops are stated for
+   different cancers (a hop stating no cancer does not count); where two entities are joined by
+   several relations, a hop takes one stated for the path's cancer when there is one;
+2. fewer hops;
+3. better-supported paths: the product of each hop's belief (:mod:`exograph.support`: curated and
+   database evidence);
+4. paths walked only forwards (fewer hops walked backwards);
+5. fewer cancers stated (none before one);
+6. more evidences;
+7. the entities' IRIs (so the order is deterministic).
+
+Without ``all_paths`` the search stops after the first level at which ``limit`` single-cancer paths
+have been found (nothing longer can outrank them); cross-cancer paths found on the way are kept
+and ranked after them. ``budget`` bounds the candidate paths enumerated in any case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +48,11 @@ if TYPE_CHECKING:
 PATH_CAP = 1000
 #: at most this many candidate paths are enumerated in one search
 SEARCH_BUDGET = 200_000
+
+#: what paths are sorted by (:attr:`Path.rank_key`; the search's own ranking gives the same)
+RankKey = tuple[int, int, float, int, int, int, tuple[str, ...]]
+#: which relations a walk may cross (None: every one), given an edge id
+Keep = Callable[[int], bool] | None
 
 
 @dataclass(frozen=True)
@@ -59,11 +81,20 @@ class Path:
         return _product(h.support.belief for h in self.hops)
 
     @property
-    def rank_key(self) -> tuple[int, float, int, int, int, tuple[str, ...]]:
-        """Fewer hops first; then more belief, fewer backward hops, fewer cancers mixed, more evidence; then by IRI."""
+    def cancers(self) -> tuple[str, ...]:
+        """The cancers the hops state, in the order the path meets them (hops stating none aside)."""
+        return tuple(dict.fromkeys(h.edge.context.cancer for h in self.hops if h.edge.context.cancer))
+
+    @property
+    def cross_cancer(self) -> bool:
+        """Whether the hops are stated for different cancers (a finding in one joined to a finding in another)."""
+        return len(self.cancers) > 1
+
+    @property
+    def rank_key(self) -> RankKey:
+        """Single-cancer first; then fewer hops, more belief, fewer backward hops, fewer cancers, more evidence; then by IRI (see the module)."""
         backward = sum(not h.forward for h in self.hops)
-        cancers = {h.edge.context.cancer for h in self.hops if h.edge.context.cancer}
-        return (len(self.hops), -self.belief, backward, len(cancers), -self.evidence_count, self.nodes)
+        return (int(self.cross_cancer), len(self.hops), -self.belief, backward, len(self.cancers), -self.evidence_count, self.nodes)
 
 
 class Paths(list[Path]):
@@ -89,6 +120,10 @@ class Search:
     paths: list[IdPath] = field(default_factory=list)
     truncated: bool = False
     found: int = 0  #: candidate paths enumerated
+    #: when no path was found: generic nodes a path could have walked through (with ``through_generic``), nearest first
+    generic: list[int] = field(default_factory=list)
+    #: when no path was found with ``hedged=False``: whether a walk through hedged statements joins the two
+    hedged: bool = False
 
 
 def search_paths(
@@ -103,6 +138,8 @@ def search_paths(
     undirected: bool = False,
     cap: int | None = None,
     budget: int = SEARCH_BUDGET,
+    through_generic: bool = False,
+    hedged: bool = True,
 ) -> Search:
     """Ranked id paths from ``source`` to ``target`` of at most ``max_hops`` hops (see the module)."""
     if max_hops < 1:
@@ -112,11 +149,21 @@ def search_paths(
     result = Search()
     if source == target:
         return result
-    distance = _distances_to(a, target, max_hops, cancer, undirected)
+    keep = edge_filter(index, cancer, hedged)
+    avoid = frozenset() if through_generic else index.generic - {source, target}
+    backwards = _sides(a, forward=False, undirected=undirected)
+    distance = _distances(a, target, max_hops, keep, backwards, avoid)
     if source not in distance:
+        if avoid:
+            result.generic = _generic_between(index, source, target, max_hops, keep, undirected, avoid)
+        if not hedged and not result.generic and index.hedged_count:
+            result.hedged = source in _distances(a, target, max_hops, edge_filter(index, cancer), backwards, avoid)
         return result
     steps: dict[int, list[tuple[int, int, bool]]] = {}
+    parallel: dict[tuple[int, int], list[tuple[int, bool]]] = {}  #: (node, next node) -> every edge joining them, where there are several
+    by_cancer: dict[tuple[int, int], _ByCancer] = {}
     found: list[IdPath] = []
+    single = 0  #: paths found that stay within one cancer
     explored = 0
     for length in range(distance[source], max_hops + 1):
         level: list[IdPath] = []
@@ -128,7 +175,7 @@ def search_paths(
             node, i = stack[-1]
             options = steps.get(node)
             if options is None:
-                options = steps[node] = _steps(a, node, cancer, undirected)
+                options = steps[node] = _steps(a, node, keep, undirected, parallel)
             if i >= len(options):
                 stack.pop()
                 if hops:
@@ -138,11 +185,17 @@ def search_paths(
             stack[-1] = (node, i + 1)
             nxt, edge, forward = options[i]
             left = length - len(hops) - 1
-            if nxt in on_path or distance.get(nxt, max_hops + 1) > left:
+            if nxt in on_path or nxt in avoid or distance.get(nxt, max_hops + 1) > left:
                 continue
             if nxt == target:
                 if left == 0:
-                    level.append(IdPath((*nodes, nxt), (*hops, (edge, forward))))
+                    path = IdPath((*nodes, nxt), (*hops, (edge, forward)))
+                    if _mixes_cancers(a, path.hops):
+                        path = _within_one_cancer(a, path, parallel, by_cancer)
+                        single += not _mixes_cancers(a, path.hops)
+                    else:
+                        single += 1
+                    level.append(path)
                     explored += 1
                     if explored >= budget:
                         break
@@ -157,7 +210,7 @@ def search_paths(
         if explored >= budget:
             result.truncated = True
             break
-        if not all_paths and len(found) >= limit:
+        if not all_paths and single >= limit:
             break
     index.preload({n for p in found for n in p.nodes})
     found.sort(key=lambda p: _rank(index, a, p))
@@ -167,13 +220,60 @@ def search_paths(
     return result
 
 
-def _rank(index: Index, a: EdgeArrays, path: IdPath) -> tuple[int, float, int, int, int, tuple[str, ...]]:
+def _rank(index: Index, a: EdgeArrays, path: IdPath) -> RankKey:
     """:attr:`Path.rank_key`, from the index's arrays."""
     backward = sum(not forward for _, forward in path.hops)
     cancers = {a.cancer[e] for e, _ in path.hops if a.cancer[e] >= 0}
     evidence = sum(a.evidence[e] for e, _ in path.hops)
     belief = _product(support_of(a, e).belief for e, _ in path.hops)
-    return (len(path.hops), -belief, backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+    return (int(len(cancers) > 1), len(path.hops), -belief, backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+
+
+def _mixes_cancers(a: EdgeArrays, hops: Iterable[tuple[int, bool]]) -> bool:
+    return len({a.cancer[e] for e, _ in hops if a.cancer[e] >= 0}) > 1
+
+
+#: per cancer (node id, -1 for none), the best relation joining two entities: (belief, evidences, forward, edge)
+_ByCancer = dict[int, tuple[float, int, bool, int]]
+
+
+def _within_one_cancer(a: EdgeArrays, path: IdPath, parallel: dict[tuple[int, int], list[tuple[int, bool]]], best: dict[tuple[int, int], _ByCancer]) -> IdPath:
+    """``path`` (whose hops mix cancers) itself, or, when some pair of its entities is joined by
+    several relations, the same entities joined by relations of one cancer (the best supported
+    such choice), when there is one. ``best`` caches each pair's best relation per cancer."""
+    pairs = list(zip(path.nodes[:-1], path.nodes[1:], strict=True))
+    if not any(pair in parallel for pair in pairs):
+        return path
+    choices = []
+    for pair, hop in zip(pairs, path.hops, strict=True):
+        found = best.get(pair)
+        if found is None:
+            found = best[pair] = _best_by_cancer(a, parallel.get(pair, [hop]))
+        choices.append(found)
+    chosen: tuple[tuple[float, int, int], tuple[tuple[int, bool], ...]] | None = None
+    for c in sorted({c for by_cancer in choices for c in by_cancer if c >= 0}):
+        picked = []
+        for by_cancer in choices:
+            fitting = [key for key in (by_cancer.get(c), by_cancer.get(-1)) if key is not None]
+            if not fitting:
+                break
+            _, _, forward, edge = max(fitting)
+            picked.append((edge, forward))
+        else:
+            score = (_product(support_of(a, e).belief for e, _ in picked), sum(a.evidence[e] for e, _ in picked), -c)
+            if chosen is None or score > chosen[0]:
+                chosen = (score, tuple(picked))
+    return IdPath(path.nodes, chosen[1]) if chosen is not None else path
+
+
+def _best_by_cancer(a: EdgeArrays, options: Iterable[tuple[int, bool]]) -> _ByCancer:
+    out: _ByCancer = {}
+    for edge, forward in options:
+        key = (support_of(a, edge).belief, a.evidence[edge], forward, edge)
+        c = a.cancer[edge]
+        if c not in out or key > out[c]:
+            out[c] = key
+    return out
 
 
 def support_of(a: EdgeArrays, edge: int) -> Support:
@@ -188,50 +288,96 @@ def _product(values: Iterable[float]) -> float:
     return round(out, 6)
 
 
-def _allowed(a: EdgeArrays, edge: int, cancer: Collection[int] | None) -> bool:
-    return cancer is None or a.cancer[edge] < 0 or a.cancer[edge] in cancer
+def edge_filter(index: Index, cancer: Collection[int] | None, hedged: bool = True) -> Keep:
+    """Whether a walk may cross an edge: stated for one of ``cancer`` (or for none), and not hedged
+    unless ``hedged``; None when every edge may be crossed (the fast paths need no test)."""
+    a = index.arrays
+    cancers, hedges = a.cancer, a.hedged
+    skip_hedged = not hedged and index.hedged_count > 0
+    if cancer is None:
+        return (lambda e: not hedges[e]) if skip_hedged else None
+    if skip_hedged:
+        return lambda e: not hedges[e] and (cancers[e] < 0 or cancers[e] in cancer)
+    return lambda e: cancers[e] < 0 or cancers[e] in cancer
 
 
-def _steps(a: EdgeArrays, node: int, cancer: Collection[int] | None, undirected: bool) -> list[tuple[int, int, bool]]:
+def _steps(a: EdgeArrays, node: int, keep: Keep, undirected: bool, parallel: dict[tuple[int, int], list[tuple[int, bool]]]) -> list[tuple[int, int, bool]]:
     """(next node, edge, forward) from ``node``: per next node, the best-supported edge (most
-    belief, then most evidence, then forward, then the greater key, as in the ranking of paths)."""
+    belief, then most evidence, then forward, then the greater key, as in the ranking of paths).
+    Every edge to a next node joined by several goes to ``parallel``."""
     best: dict[int, tuple[float, int, bool, int]] = {}
     for i in range(a.out_start[node], a.out_start[node + 1]):
         edge, other = a.out_edges[i], a.out_ends[i]
-        if other != node and _allowed(a, edge, cancer):
-            _offer(best, other, (support_of(a, edge).belief, a.evidence[edge], True, edge))
+        if other != node and (keep is None or keep(edge)):
+            _offer(best, parallel, node, other, (support_of(a, edge).belief, a.evidence[edge], True, edge))
     if undirected:
         for i in range(a.in_start[node], a.in_start[node + 1]):
             edge, other = a.in_edges[i], a.in_ends[i]
-            if other != node and _allowed(a, edge, cancer):
-                _offer(best, other, (support_of(a, edge).belief, a.evidence[edge], False, edge))
+            if other != node and (keep is None or keep(edge)):
+                _offer(best, parallel, node, other, (support_of(a, edge).belief, a.evidence[edge], False, edge))
     return [(other, edge, forward) for other, (_, _, forward, edge) in sorted(best.items())]
 
 
-def _offer(best: dict[int, tuple[float, int, bool, int]], other: int, candidate: tuple[float, int, bool, int]) -> None:
+def _offer(
+    best: dict[int, tuple[float, int, bool, int]],
+    parallel: dict[tuple[int, int], list[tuple[int, bool]]],
+    node: int,
+    other: int,
+    candidate: tuple[float, int, bool, int],
+) -> None:
     seen = best.get(other)
-    if seen is None or candidate > seen:
+    if seen is None:
+        best[other] = candidate
+        return
+    joined = parallel.get((node, other))
+    if joined is None:
+        joined = parallel[(node, other)] = [(seen[3], seen[2])]
+    joined.append((candidate[3], candidate[2]))
+    if candidate > seen:
         best[other] = candidate
 
 
-def _distances_to(a: EdgeArrays, target: int, max_hops: int, cancer: Collection[int] | None, undirected: bool) -> dict[int, int]:
-    """How many hops every node within ``max_hops`` needs to reach ``target`` (a backward BFS)."""
-    sides = [(a.in_start, a.in_edges, a.in_ends)] + ([(a.out_start, a.out_edges, a.out_ends)] if undirected else [])
-    distance = {target: 0}
-    frontier = {target}
+def _sides(a: EdgeArrays, *, forward: bool, undirected: bool) -> list[tuple[Any, Any, Any]]:
+    """The adjacency a search walks: (start, edges, ends) of the relations leaving a node (forward)
+    or entering it, and of the other direction too when undirected."""
+    out, into = (a.out_start, a.out_edges, a.out_ends), (a.in_start, a.in_edges, a.in_ends)
+    first, second = (out, into) if forward else (into, out)
+    return [first, second] if undirected else [first]
+
+
+def _distances(a: EdgeArrays, start: int, max_hops: int, keep: Keep, sides: Sequence[tuple[Any, Any, Any]], stop: Collection[int]) -> dict[int, int]:
+    """How many hops every node within ``max_hops`` is from ``start`` along ``sides`` (a BFS); the
+    nodes in ``stop`` are reached but never walked through."""
+    distance = {start: 0}
+    frontier = {start}
     for d in range(1, max_hops + 1):
-        frontier = {n for n in _expand(a, frontier, sides, cancer, None, None) if n not in distance}
+        frontier = {n for n in _expand(a, frontier, sides, keep, None, None) if n not in distance}
         if not frontier:
             break
         distance.update(dict.fromkeys(frontier, d))
+        if stop:
+            frontier.difference_update(stop)
     return distance
+
+
+def _generic_between(index: Index, source: int, target: int, max_hops: int, keep: Keep, undirected: bool, avoid: frozenset[int]) -> list[int]:
+    """The generic nodes a walk from ``source`` to ``target`` within ``max_hops`` could pass
+    through (what ``through_generic`` would open), nearest first, then by label."""
+    a = index.arrays
+    to_target = _distances(a, target, max_hops, keep, _sides(a, forward=False, undirected=undirected), ())
+    if source not in to_target:
+        return []
+    from_source = _distances(a, source, max_hops, keep, _sides(a, forward=True, undirected=undirected), ())
+    found = [(from_source[g] + to_target[g], g) for g in avoid if g in from_source and g in to_target and from_source[g] + to_target[g] <= max_hops]
+    index.preload(g for _, g in found)
+    return [g for _, g in sorted(found, key=lambda x: (x[0], index.label(index.iri(x[1])).lower(), x[1]))]
 
 
 def _expand(
     a: EdgeArrays,
     frontier: Iterable[int],
     sides: Sequence[tuple[Any, Any, Any]],
-    cancer: Collection[int] | None,
+    keep: Keep,
     wanted: set[int] | None,
     used: set[int] | None,
 ) -> set[int]:
@@ -239,7 +385,7 @@ def _expand(
     adjacency), adding the relations crossed to ``used`` (unless None). Unfiltered, a node's
     neighbours are one slice of each adjacency: no Python loop over a hub's edges."""
     found: set[int] = set()
-    if cancer is None and wanted is None:
+    if keep is None and wanted is None:
         for node in frontier:
             for start, edges, ends in sides:
                 low, high = start[node], start[node + 1]
@@ -251,29 +397,48 @@ def _expand(
         for start, edges, ends in sides:
             for i in range(start[node], start[node + 1]):
                 edge = edges[i]
-                if _allowed(a, edge, cancer) and (wanted is None or a.predicate[edge] in wanted):
+                if (keep is None or keep(edge)) and (wanted is None or a.predicate[edge] in wanted):
                     found.add(ends[i])
                     if used is not None:
                         used.add(edge)
     return found
 
 
-def no_path(index: Index, source: str, target: str, max_hops: int, cancer: str | None) -> NoPathError:
+def no_path(index: Index, source: str, target: str, max_hops: int, cancer: str | None, generic: Sequence[str] = (), *, hedged: bool = True) -> NoPathError:
+    """The error of no path; ``generic`` names the generic entities a path could have walked
+    through, ``hedged=False`` says hedged statements were left out."""
     where = f" in {index.label(cancer)}" if cancer else ""
-    return NoPathError(
-        f"no path from '{index.label(source)}' to '{index.label(target)}' within {max_hops} hops{where}; try a larger --max-hops, --undirected, or no --cancer"
-    )
+    ends = f"no path from '{index.label(source)}' to '{index.label(target)}' within {max_hops} hops{where}"
+    if generic:
+        shown = ", ".join(f"'{index.label(g)}'" for g in generic[:3]) + (f" and {len(generic) - 3} more" if len(generic) > 3 else "")
+        return NoPathError(f"{ends} but through generic entities ({shown}); give --through-generic to walk through them")
+    if not hedged:
+        return NoPathError(f"{ends} without hedged statements; try without --no-hedged, a larger --max-hops, --undirected, or no --cancer")
+    return NoPathError(f"{ends}; try a larger --max-hops, --undirected, or no --cancer")
 
 
 # --------------------------------------------------------------------------- neighbourhoods
 
 
 @dataclass(frozen=True)
-class Neighbourhood:
-    """The entities within ``depth`` hops of a centre and the relations between them.
+class RoleRelation:
+    """A relation an entity takes part in through its context (it may be its subject or object
+    too: a biomarker for breast cancer stated for breast cancer): the relation, and the roles
+    (cancer, donor, recipient, biofluid, site) in which its context names the entity."""
 
-    ``distances`` and ``edges`` hold one page (at most ``limit`` of each, nearest and in key
-    order); ``total_neighbours`` and ``total_edges`` count them all.
+    roles: tuple[str, ...]
+    edge: Relation
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The entities within ``depth`` hops of a centre and the relations between them, and the
+    relations whose context names the centre (its roles).
+
+    ``distances``, ``edges`` and ``roles`` hold one page (at most ``limit`` of each, nearest and
+    in key order); ``total_neighbours``, ``total_edges`` and ``total_roles`` count them all, and
+    ``role_counts`` counts the relations by role (a relation naming the centre in two roles counts
+    in both).
     """
 
     centre: str
@@ -281,12 +446,16 @@ class Neighbourhood:
     edges: tuple[Relation, ...]
     total_neighbours: int = 0
     total_edges: int = 0
+    roles: tuple[RoleRelation, ...] = ()
+    total_roles: int = 0
+    role_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class IdNeighbourhood:
     distances: dict[int, int]  #: node id -> hops from the centre (the centre included, at 0)
     edges: set[int]  #: edge ids
+    roles: dict[int, list[int]] = field(default_factory=dict)  #: edge id -> the roles (numbers into index.ROLES) the centre takes in it
 
 
 def search_neighbourhood(
@@ -296,21 +465,29 @@ def search_neighbourhood(
     depth: int = 1,
     cancer: Collection[int] | None = None,
     predicates: Iterable[int] | None = None,
+    hedged: bool = True,
 ) -> IdNeighbourhood:
-    """Nodes joined to ``centre`` by at most ``depth`` relations (either direction), and the
-    relations touching every node nearer than ``depth``."""
+    """Nodes joined to ``centre`` by at most ``depth`` relations (either direction), the relations
+    touching every node nearer than ``depth``, and the relations whose context names ``centre``
+    (the same filters apply to all of them)."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
     a = index.arrays
+    keep = edge_filter(index, cancer, hedged)
     wanted = set(predicates) if predicates is not None else None
-    sides = ((a.out_start, a.out_edges, a.out_ends), (a.in_start, a.in_edges, a.in_ends))
+    sides = _sides(a, forward=True, undirected=True)
     distances = {centre: 0}
     frontier = {centre}
     used: set[int] = set()
     for d in range(1, depth + 1):
-        frontier = {n for n in _expand(a, frontier, sides, cancer, wanted, used) if n not in distances}
+        frontier = {n for n in _expand(a, frontier, sides, keep, wanted, used) if n not in distances}
         distances.update(dict.fromkeys(frontier, d))
-    return IdNeighbourhood(distances, used)
+    roles: dict[int, list[int]] = {}
+    for i in range(a.role_start[centre], a.role_start[centre + 1]):
+        edge = a.role_edges[i]
+        if (keep is None or keep(edge)) and (wanted is None or a.predicate[edge] in wanted):
+            roles.setdefault(edge, []).append(a.role_kinds[i])
+    return IdNeighbourhood(distances, used, roles)
 
 
 def predicate_iri(name: str, labels: dict[str, str] | None = None) -> str | None:

@@ -5,10 +5,14 @@ Scripts depend on these shapes; add keys, never rename or remove them.
 - resolve: ``{"query", "matches": [{"id", "label", "type", "score"}]}``, best first.
 - path: ``{"source": E, "target": E, "paths": [{"nodes": [E], "edges": [{"predicate", "label",
   "context", "refs", "quotes", "evidence": [{..., "source", "pmid"}], "support": {"belief",
-  "curated", "strong", "weak", "negative"}, ...}], "belief"}]}`` with E = ``{"id", "label", "type"}``.
-- neighbors: ``{"entity": E, "depth", "neighbors": [E + {"distance"}], "edges": [edge]}``.
-- entity (HTTP API): ``{"entity": E + {"synonyms", "xrefs"}, "relations": [edge]}``, each relation
-  ``forward`` when the entity is its subject.
+  "curated", "strong", "weak", "negative"}, ...}], "belief", "cross_cancer", "cancers": [E]}]}``
+  with E = ``{"id", "label", "type"}``; ``cross_cancer`` when the hops state different cancers
+  (``cancers``, in the order the path meets them). A hedged statement's context holds ``"hedged": true``.
+- neighbors: ``{"entity": E, "depth", "neighbors": [E + {"distance"}], "edges": [edge],
+  "through_context": [edge + {"roles"}], "total_through_context", "through_context_by_role"}``:
+  the relations whose context names the entity, with its roles in each (cancer, donor...).
+- entity (HTTP API): ``{"entity": E + {"synonyms", "xrefs", "generic"}, "relations": [edge], "through_context": [edge + {"roles"}],
+  "total_relations", "total_through_context"}``, each relation ``forward`` when the entity is its subject.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
 from exograph.model import Entity, Relation
-from exograph.paths import Neighbourhood, Path
+from exograph.paths import Neighbourhood, Path, RoleRelation
 from exograph.resolve import Match
 
 if TYPE_CHECKING:
@@ -86,6 +90,8 @@ def paths_json(index: Index, paths: list[Path]) -> dict[str, Any]:
                 "nodes": [index.describe(n) for n in p.nodes],
                 "edges": [edge_json(index, h.edge, h.forward) for h in p.hops],
                 "belief": p.belief,
+                "cross_cancer": p.cross_cancer,
+                "cancers": [index.describe(c) for c in p.cancers],
             }
             for p in paths
         ],
@@ -102,18 +108,35 @@ def neighbors_json(index: Index, hood: Neighbourhood, depth: int) -> dict[str, A
         "edges": [edge_json(index, e) for e in hood.edges],
         "total_neighbors": hood.total_neighbours,
         "total_edges": hood.total_edges,
+        "through_context": [role_json(index, r) for r in hood.roles],
+        "total_through_context": hood.total_roles,
+        "through_context_by_role": dict(hood.role_counts),
     }
 
 
-def entity_json(index: Index, entity: Entity, edges: Iterable[Relation]) -> dict[str, Any]:
-    """An entity with its names, cross-references and relations (as in neighbors)."""
+def role_json(index: Index, role: RoleRelation) -> dict[str, Any]:
+    """A relation an entity takes part in through its context: the relation, and its ``roles`` in it."""
+    return {**edge_json(index, role.edge), "roles": list(role.roles)}
+
+
+def entity_json(
+    index: Index, entity: Entity, edges: Iterable[Relation], roles: Iterable[RoleRelation] = (), *, totals: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """An entity with its names, cross-references and relations (as in neighbors), and the
+    relations whose context names it; ``totals`` (relations, context relations) when those are one page."""
+    edges, roles = list(edges), list(roles)
+    total_relations, total_roles = totals or (len(edges), len(roles))
     return {
         "entity": {
             **index.describe(entity.id),
             "synonyms": list(entity.synonyms),
             "xrefs": list(entity.xrefs),
+            "generic": entity.generic,
         },
         "relations": [edge_json(index, e, forward=e.subject == entity.id) for e in edges],
+        "through_context": [role_json(index, r) for r in roles],
+        "total_relations": total_relations,
+        "total_through_context": total_roles,
     }
 
 
@@ -156,6 +179,7 @@ def evidence_json(index: Index, a: Entity, b: Entity, links: list[Link]) -> dict
                 "label": index.predicate_labels.get(link.predicate, vocab.local_name(link.predicate)),
                 "object": index.describe(link.object),
                 "graph": link.graph,
+                "hedged": link.hedged,
                 "support": link.support.as_dict(),
                 "evidence": evidence,
             }

@@ -62,6 +62,8 @@ def _ranges(numbers: list[int]) -> str:
 def _context(ctx: dict[str, Any]) -> str:
     parts = []
     for key, value in ctx.items():
+        if key == "hedged":  # shown beside the relation
+            continue
         if isinstance(value, dict):
             value = value["label"]
         elif isinstance(value, list):
@@ -76,9 +78,10 @@ def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
     subject = e["subject"]["label"] + (f" [{ctx['subject_state']}]" if ctx.get("subject_state") else "")
     obj = e["object"]["label"] + (f" [{ctx['object_state']}]" if ctx.get("object_state") else "")
     arrow = f"--NOT {e['label']}-->" if ctx.get("negated") else f"--{e['label']}-->"
-    lines = [f"{indent}{subject} {arrow} {obj}"]
-    if e["context"]:
-        lines.append(f"{indent}    context: {_context(e['context'])}")
+    lines = [f"{indent}{subject} {arrow} {obj}" + (f" {HEDGED}" if ctx.get("hedged") else "")]
+    shown = _context(ctx)
+    if shown:
+        lines.append(f"{indent}    context: {shown}")
     for ev in e["evidence"]:
         author = f"{ev['first_author']} et al, " if ev["first_author"] else ""
         lines.append(f'{indent}    ref {ev["refs_printed"]} ({author}{ev["section"]}): "{ev["quote"]}"')
@@ -87,6 +90,10 @@ def edge(e: dict[str, Any], indent: str = "  ") -> list[str]:
     if "support" in e:
         lines.append(f"{indent}    {_support(e['support'])}")
     return lines
+
+
+#: the mark of a hedged statement ("may", "might", "could" in the text), beside the relation
+HEDGED = "(hedged)"
 
 
 def _support(s: dict[str, Any]) -> str:
@@ -100,7 +107,11 @@ def paths(data: dict[str, Any]) -> str:
     for i, p in enumerate(data["paths"], 1):
         chain = " -> ".join(n["label"] for n in p["nodes"])
         belief = f", support {p['belief']:.2f}" if "belief" in p else ""
-        out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}{belief}): {chain}")
+        cross = ", cross-cancer" if p.get("cross_cancer") else ""
+        out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}{belief}{cross}): {chain}")
+        if p.get("cross_cancer"):
+            cancers = ", ".join(c["label"] for c in p["cancers"])
+            out.append(f"  warning: cross-cancer path: its hops are stated for different cancers ({cancers}), no one study shows the whole chain")
         for j, e in enumerate(p["edges"], 1):
             lines = edge(e, indent="  ")
             lines[0] = f"  {j}. " + lines[0].lstrip() + ("" if e["forward"] else "   (walked backwards)")
@@ -111,7 +122,9 @@ def paths(data: dict[str, Any]) -> str:
 
 def neighbors(data: dict[str, Any]) -> str:
     centre = data["entity"]
-    out = [f"{centre['label']} ({centre['type']}): {data.get('total_neighbors', len(data['neighbors']))} neighbours within {data['depth']} hop(s)"]
+    in_context = data.get("total_through_context", 0)
+    also = f"; named in the context of {in_context} relation(s), below" if in_context else ""
+    out = [f"{centre['label']} ({centre['type']}): {data.get('total_neighbors', len(data['neighbors']))} neighbours within {data['depth']} hop(s){also}"]
     for n in data["neighbors"]:
         out.append(f"  [{n['distance']}] {n['label']} ({n['type']})")
     total = data.get("total_neighbors", len(data["neighbors"]))
@@ -123,6 +136,19 @@ def neighbors(data: dict[str, Any]) -> str:
     out.append(f"relations ({shown}):")
     for e in data["edges"]:
         out.extend(edge(e))
+    roles_total = data.get("total_through_context", len(data.get("through_context", [])))
+    if roles_total:
+        listed = data["through_context"]
+        by_role = ", ".join(f"{role.replace('_', ' ')} {n}" for role, n in data.get("through_context_by_role", {}).items())
+        count = f"{len(listed)} of {roles_total}" if roles_total > len(listed) else str(roles_total)
+        out.append("")
+        out.append(f"through context: {centre['label']} is named in the context of {count} relation(s) ({by_role}):")
+        for e in listed:
+            lines = edge(e)
+            lines[0] = f"  [{', '.join(r.replace('_', ' ') for r in e['roles'])}] " + lines[0].lstrip()
+            out.extend(lines)
+        if roles_total > len(listed):
+            out.append(f"  ... {roles_total - len(listed)} more (use --limit)")
     return _shown(out)
 
 
@@ -169,7 +195,8 @@ def evidence(data: dict[str, Any]) -> str:
     out = [f"{len(data['links'])} link(s) between {data['a']['label']} and {data['b']['label']}, strongest first:"]
     for link in data["links"]:
         where = f" [{link['graph']}]" if link["graph"] else " [curated]"
-        out.append(f"- {link['subject']['label']} --{link['label']}--> {link['object']['label']}{where}: {_support(link['support'])}")
+        hedged = f" {HEDGED}" if link.get("hedged") else ""
+        out.append(f"- {link['subject']['label']} --{link['label']}--> {link['object']['label']}{hedged}{where}: {_support(link['support'])}")
         for ev in link["evidence"]:
             if "record" in ev:
                 experiments = "; ".join(ev["experiments"])

@@ -26,6 +26,7 @@ from exograph import vocab
 from exograph.errors import MissingDependencyError
 from exograph.model import Relation
 from exograph.paths import Path as GraphPath
+from exograph.paths import RoleRelation
 
 if TYPE_CHECKING:
     from exograph.index import Index
@@ -66,12 +67,23 @@ OPTIONS: dict[str, Any] = {
 }
 
 
-def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[GraphPath] = ()) -> dict[str, Any]:
+def graph_data(
+    index: Index,
+    edges: Sequence[Relation],
+    *,
+    highlight: Sequence[GraphPath] = (),
+    focus: str | None = None,
+    roles: Sequence[RoleRelation] = (),
+) -> dict[str, Any]:
     """What ``graph.js`` draws: vis-network nodes and edges (with exograph's context, evidence and
-    style), options, the legend, and the highlighted paths as labels."""
+    style), options, the legend, and the highlighted paths as labels (with ``path_info``: whether
+    each is cross-cancer, and its cancers). ``focus`` is drawn even when no relation joins it;
+    each relation of ``roles`` (whose context names the focus) gets a dashed *context link* from
+    the focus to its subject and to its object, one per entity and role, listing the relations."""
     path_edges = {h.edge.key for p in highlight for h in p.hops}
     path_nodes = {n for p in highlight for n in p.nodes}
-    nodes = sorted({e.subject for e in edges} | {e.object for e in edges} | path_nodes)
+    links = _context_links(index, focus, roles)
+    nodes = sorted({e.subject for e in edges} | {e.object for e in edges} | path_nodes | ({focus} if focus else set()))
     nodes_data = []
     for iri in nodes:
         entity = index.entity(iri)
@@ -84,16 +96,19 @@ def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[G
                 "color": colour,
                 "shape": shape,
                 "font": {"color": "#ffffff"} if shape == "box" else {"color": "#222222"},
-                "borderWidth": 4 if iri in path_nodes else 1,
+                "borderWidth": 4 if iri in path_nodes or iri == focus else 1,
                 "exo_type": kind,
                 "exo_synonyms": list(entity.synonyms) if entity else [],
                 "exo_xrefs": list(entity.xrefs) if entity else [],
                 "exo_on_path": iri in path_nodes,
+                "exo_generic": bool(entity and entity.generic),
+                "exo_focus": iri == focus,
             }
         )
     edges_data = []
     for e in sorted(edges, key=lambda e: e.key):
         on_path = e.key in path_edges
+        hedged = e.context.hedged
         edges_data.append(
             {
                 "from": e.subject,
@@ -103,12 +118,17 @@ def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[G
                 "label": e.predicate_label,
                 "color": "#d62728" if on_path else "#888888",
                 "width": 4 if on_path else 1,
+                "dashes": hedged,
+                "exo_kind": "relation",
                 "exo_context": _context(index, e),
                 "exo_evidence": [{"refs": ev.refs_printed, "author": ev.first_author or "", "section": ev.section, "quote": ev.quote} for ev in e.evidences],
                 "exo_notes": list(e.notes),
                 "exo_on_path": on_path,
+                "exo_hedged": hedged,
+                "exo_relations": [],
             }
         )
+    edges_data.extend(links)
     legend = sorted({index.type(n) for n in nodes})
     return {
         "nodes": nodes_data,
@@ -116,7 +136,47 @@ def graph_data(index: Index, edges: Sequence[Relation], *, highlight: Sequence[G
         "options": OPTIONS,
         "legend": [{"type": t, "color": STYLE.get(t, _DEFAULT_STYLE)[0], "shape": STYLE.get(t, _DEFAULT_STYLE)[1]} for t in legend],
         "paths": [[index.label(n) for n in p.nodes] for p in highlight],
+        "path_info": [{"cross_cancer": p.cross_cancer, "cancers": [index.label(c) for c in p.cancers]} for p in highlight],
     }
+
+
+def _context_links(index: Index, focus: str | None, roles: Sequence[RoleRelation]) -> list[dict[str, Any]]:
+    """Dashed links from ``focus`` to the subject and the object of every relation whose context
+    names it, one per (entity, role), each listing its relations (as text)."""
+    if focus is None:
+        return []
+    joined: dict[tuple[str, str], list[str]] = {}
+    for r in roles:
+        hedged = " (hedged)" if r.edge.context.hedged else ""
+        line = f"{index.label(r.edge.subject)} \u2014{r.edge.predicate_label}\u2192 {index.label(r.edge.object)}{hedged}"
+        for role in r.roles:
+            for end in dict.fromkeys((r.edge.subject, r.edge.object)):
+                if end != focus:
+                    joined.setdefault((end, role), []).append(line)
+    out = []
+    for (end, role), lines in sorted(joined.items()):
+        label = role.replace("_", " ")
+        out.append(
+            {
+                "from": focus,
+                "to": end,
+                "arrows": "",
+                "id": f"context|{role}|{end}",
+                "label": f"as {label}",
+                "color": "#4a90c2",
+                "width": 1,
+                "dashes": [6, 6],
+                "exo_kind": "context",
+                "exo_role": label,
+                "exo_context": [],
+                "exo_evidence": [],
+                "exo_notes": [],
+                "exo_on_path": False,
+                "exo_hedged": False,
+                "exo_relations": sorted(set(lines)),
+            }
+        )
+    return out
 
 
 def render_html(
@@ -125,19 +185,22 @@ def render_html(
     *,
     highlight: Sequence[GraphPath] = (),
     title: str = "exograph",
+    focus: str | None = None,
+    roles: Sequence[RoleRelation] = (),
 ) -> str:
-    """The page for ``edges`` (and the entities they join); hops of ``highlight`` paths are marked."""
+    """The page for ``edges`` (and the entities they join); hops of ``highlight`` paths are marked,
+    and the relations of ``roles`` joined to ``focus`` by context links (:func:`graph_data`)."""
     try:
         import jinja2
     except ImportError as exc:  # pragma: no cover - a dependency
         raise MissingDependencyError(f"{exc.name} is needed for HTML output; pip install jinja2") from None
 
-    data = graph_data(index, edges, highlight=highlight)
+    data = graph_data(index, edges, highlight=highlight, focus=focus, roles=roles)
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(template_text("graph.html"))
     return template.render(
         title=title,
-        summary=f"{len(data['nodes'])} entities, {len(edges)} relations",
+        summary=f"{len(data['nodes'])} entities, {len(edges)} relations" + (f" ({len(roles)} with the focus in their context)" if focus and roles else ""),
         data_json=_json_for_script(data),
         vis_js=_raw_for_element(vis_asset("vis-network.min.js"), "script"),
         vis_css=_raw_for_element(vis_asset("vis-network.css"), "style"),

@@ -52,3 +52,16 @@ def both() -> exograph.KnowledgeGraph:
         [here / "curated.ttl", resources.ontology_file()], graphs={"https://w3id.org/exograph/graph/mirtarbase": here / "database.ttl"}
     )
     return exograph.KnowledgeGraph(store)
+
+
+@pytest.fixture(scope="session")
+def context_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graph of tests/context_graph.py (context roles, generic entities, hedged, cross-cancer) as Turtle."""
+    from . import context_graph
+
+    return context_graph.write(tmp_path_factory.mktemp("context") / "context.ttl")
+
+
+@pytest.fixture(scope="session")
+def ctx(context_file: Path) -> exograph.KnowledgeGraph:
+    return exograph.load([context_file])

@@ -104,3 +104,25 @@ def test_injected_label_stays_text(browser, tiny, tmp_path):
     page.mouse.move(640, 400)
     assert page.locator("img").count() == 0
     assert events["dialogs"] == [] and events["errors"] == []
+
+
+def test_a_focus_only_in_context_is_drawn_with_dashed_context_links(browser, ctx, tmp_path):
+    page, events = open_page(browser, ctx.to_html(focus="NK cell"), tmp_path, "nk.html")
+    assert page.evaluate("exograph.nodes.length") == 6  # NK cell, and the subjects and objects of its three relations
+    assert page.evaluate("exograph.edges.get().filter(e => e.exo_kind === 'context').length") == 5
+    tips = page.evaluate("exograph.edges.get().map(e => e.title.textContent)")
+    assert "NK cell as donor ofmiRNA-G —promotes→ phenotype P" in tips
+    assert any(t.startswith("GENE-B —suppresses→ NK cell cytotoxicityhedged: the text states it with reservation") for t in tips)
+    assert drawn_pixels(page) > 2000
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph-context.png"))
+    assert events == {"requests": [], "errors": [], "dialogs": []}
+
+
+def test_a_cross_cancer_path_is_flagged_in_the_page(browser, ctx, tmp_path):
+    page, _ = open_page(browser, ctx.to_html(path=("miR-A", "phenotype P")), tmp_path, "cross.html")
+    assert page.locator("#paths li").all_text_contents() == [
+        "miRNA-A → GENE-C → GENE-D → phenotype P",
+        "miRNA-A → GENE-B → phenotype Pcross-cancer: the hops are stated for cancer X, <i>cancer Y</i>",
+    ]
+    assert page.locator("#paths i").count() == 0

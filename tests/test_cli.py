@@ -210,3 +210,117 @@ def test_text_output_never_passes_control_characters_from_the_data(tmp_path):
         assert "\x1b" not in result.output and "\x07" not in result.output, args
         if args[0] != "stats":
             assert "GENE1\\x1b[2J" in result.output, args
+
+
+# --------------------------------------------------------------------------- context, generic, hedged, cross-cancer
+
+
+def test_neighbors_of_an_entity_only_in_context(context_file):
+    code, out, _ = run("--data", str(context_file), "neighbors", "NK cell")
+    assert code == 0
+    head, _, section = out.partition("\nthrough context: ")
+    assert "0 neighbours within 1 hop(s)" in head and "relations (0):" in head
+    lines = section.splitlines()
+    assert lines[0] == "NK cell is named in the context of 3 relation(s) (donor 1, recipient 2):"
+    assert "  [recipient] GENE-B --suppresses--> NK cell cytotoxicity (hedged)" in lines
+    assert "  [donor] miRNA-G --promotes--> phenotype P" in lines
+    code, out, _ = run("--data", str(context_file), "neighbors", "NK cell", "--limit", "1", "--no-hedged", "--format", "json")
+    data = json.loads(out)
+    assert data["total_through_context"] == 2 and len(data["through_context"]) == 1
+    assert data["through_context_by_role"] == {"donor": 1, "recipient": 1}
+    (relation,) = data["through_context"]
+    assert relation["roles"] == ["recipient"] and relation["context"]["recipient"]["label"] == "NK cell"
+    code, out, _ = run("--data", str(context_file), "neighbors", "NK cell", "--limit", "1")
+    assert "NK cell is named in the context of 1 of 3 relation(s) (donor 1, recipient 2):" in out and "  ... 2 more (use --limit)" in out
+
+
+def test_neighbors_of_a_cancer_lists_the_relations_stated_for_it():
+    code, out, _ = run("neighbors", "breast cancer", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["total_through_context"] >= 35 and data["through_context_by_role"]["cancer"] >= 35
+    assert all(e["context"]["cancer"]["label"] == "breast cancer" for e in data["through_context"] if "cancer" in e["roles"])
+
+
+def test_path_through_generic_option_and_its_hint(context_file):
+    code, _, err = run("--data", str(context_file), "path", "fibroblast F", "angiogenesis", "--undirected")
+    assert code == 3 and err.count("\n") == 1
+    expected = (
+        "no path from 'fibroblast F' to 'angiogenesis' within 4 hops but through generic entities ('microRNA'); give --through-generic to walk through them"
+    )
+    assert err == f"Error: {expected}\n"
+    code, out, _ = run("--data", str(context_file), "path", "fibroblast F", "angiogenesis", "--undirected", "--through-generic")
+    assert code == 0 and out.startswith("Path 1 (2 hops, support 0.72): fibroblast F -> microRNA -> angiogenesis")
+
+
+def test_hedged_is_shown_and_no_hedged_leaves_it_out(context_file):
+    code, out, _ = run("--data", str(context_file), "path", "miR-H", "phenotype P")
+    assert code == 0 and "  1. miRNA-H --targets--> GENE-I (hedged)" in out and "hedged: " not in out
+    code, out, _ = run("--data", str(context_file), "path", "miR-H", "phenotype P", "--format", "json")
+    assert [e["context"].get("hedged", False) for e in json.loads(out)["paths"][0]["edges"]] == [True, False]
+    code, _, err = run("--data", str(context_file), "path", "miR-H", "phenotype P", "--no-hedged")
+    assert code == 3 and "without hedged statements; try without --no-hedged" in err
+    code, out, _ = run("--data", str(context_file), "evidence", "miR-H", "GENE-I")
+    assert "- miRNA-H --targets--> GENE-I (hedged) [curated]" in out
+    code, out, _ = run("--data", str(context_file), "evidence", "miR-H", "GENE-I", "--format", "json")
+    assert [link["hedged"] for link in json.loads(out)["links"]] == [True]
+
+
+def test_cross_cancer_paths_are_flagged_and_ranked_last(context_file):
+    code, out, _ = run("--data", str(context_file), "path", "miR-A", "phenotype P")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Path 1 (3 hops, support 0.61): miRNA-A -> GENE-C -> GENE-D -> phenotype P")
+    second = lines.index("Path 2 (2 hops, support 0.72, cross-cancer): miRNA-A -> GENE-B -> phenotype P")
+    assert (
+        lines[second + 1]
+        == "  warning: cross-cancer path: its hops are stated for different cancers (cancer X, <i>cancer Y</i>), no one study shows the whole chain"
+    )
+    code, out, _ = run("--data", str(context_file), "path", "miR-A", "phenotype P", "--format", "json")
+    data = json.loads(out)
+    assert [p["cross_cancer"] for p in data["paths"]] == [False, True]
+    assert [c["label"] for c in data["paths"][1]["cancers"]] == ["cancer X", "<i>cancer Y</i>"]
+    assert [c["id"] for c in data["paths"][0]["cancers"]] == [iri("X")]
+
+
+def test_viz_focus_on_an_entity_only_in_context_draws_its_relations(context_file, tmp_path: Path):
+    out = tmp_path / "nk.html"
+    code, stdout, err = run("--data", str(context_file), "viz", "--focus", "NK cell", "-o", str(out))
+    assert code == 0 and err == "" and stdout == f"wrote {out}\n"
+    html = out.read_text(encoding="utf-8")
+    assert "3 relations (3 with the focus in their context)" in html
+    assert html.count('"exo_kind": "context"') == 5  # NK cell to each subject and object, once per role and entity
+    code, _, err = run("--data", str(context_file), "viz", "--focus", "NK cell", "--limit", "1", "-o", str(out))
+    assert code == 0 and err.startswith("note: drew 1 of the 3 relations within 1 hop(s) of 'NK cell' or naming it in their context")
+
+
+def test_viz_focus_on_nothing_drawable_exits_1_in_one_line(context_file, tmp_path: Path):
+    out = tmp_path / "lonely.html"
+    code, _, err = run("--data", str(context_file), "viz", "--focus", "LONELY", "-o", str(out))
+    assert code == 1 and err == "Error: nothing to draw around 'LONELY': it is not the subject, object or context of any relation\n"
+    assert not out.exists()
+    code, _, err = run("--data", str(context_file), "viz", "--path", "GENE-D", "angiogenesis", "-o", str(out))
+    assert code == 3 and "give --through-generic" in err and not out.exists()
+    code, _, _ = run("--data", str(context_file), "viz", "--path", "miR-H", "phenotype P", "--no-hedged", "-o", str(out))
+    assert code == 3 and not out.exists()
+
+
+def test_viz_path_options(context_file, tmp_path: Path):
+    out = tmp_path / "path.html"
+    code, _, _ = run("--data", str(context_file), "viz", "--path", "GENE-D", "angiogenesis", "--through-generic", "-o", str(out))
+    assert code == 0 and '"exo_on_path": true' in out.read_text(encoding="utf-8")
+    code, _, _ = run("--data", str(context_file), "viz", "--path", "miR-A", "phenotype P", "-o", str(out))
+    html = out.read_text(encoding="utf-8")
+    data = html.split('<script type="application/json" id="exo-data">', 1)[1].split("</script>", 1)[0]
+    assert code == 0 and "<i>" not in data and "\\u003ci\\u003ecancer Y\\u003c/i\\u003e" in data
+    assert json.loads(data)["path_info"] == [
+        {"cancers": ["cancer X"], "cross_cancer": False},
+        {"cancers": ["cancer X", "<i>cancer Y</i>"], "cross_cancer": True},
+    ]
+
+
+def test_the_new_sections_are_terminal_safe_too(context_file):
+    """The site's label carries an escape sequence: the through-context section shows it escaped."""
+    code, out, _ = run("--data", str(context_file), "neighbors", "bone")
+    assert code == 0 and "\x1b" not in out
+    assert out.splitlines()[0].startswith("bone\\x1b[2J (AnatomicalSite): 0 neighbours within 1 hop(s); named in the context of 1 relation(s)")
+    assert "through context: bone\\x1b[2J is named in the context of 1 relation(s) (site 1):" in out

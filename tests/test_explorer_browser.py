@@ -171,3 +171,67 @@ def test_injected_label_stays_text(browser, tiny_server):  # noqa: F811
     assert page.locator("img").count() == 0
     assert page.locator("script").count() == 3
     assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}
+
+
+@pytest.fixture(scope="module")
+def context_server(tmp_path_factory: pytest.TempPathFactory, context_file) -> Served:
+    with serving(["--workers", "1"], data=[context_file], cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        yield served
+
+
+def test_an_entity_only_in_context_shows_its_relations_and_graph(browser, context_server):  # noqa: F811
+    page, events = open_explorer(browser, context_server, "#view=entity&name=NK+cell")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content("#entity-label") == "NK cell"
+    assert page.locator(".through-context h3").all_text_contents() == ["In the context, as recipient (2)", "In the context, as donor (1)"]
+    lines = page.locator(".through-context[data-role=recipient] .line").all_text_contents()
+    assert lines == ["GENE-B —suppresses→ NK cell cytotoxicity hedged", "GENE-C —inhibits→ NK cell cytotoxicity"]
+    assert "no relation has this entity as subject or object" in page.text_content("#entity-relations").lower()
+    kinds = page.evaluate("explorer.graph.edges.get().map(e => e.exo_kind).sort()")
+    assert kinds.count("context") == 5 and kinds.count("relation") == 3
+    tip = page.evaluate("explorer.graph.edges.get().filter(e => e.exo_kind === 'context' && e.to.endsWith('/GENE-B'))[0].title.textContent")
+    assert tip == "NK cell as recipient ofGENE-B —suppresses→ NK cell cytotoxicity (hedged)"
+    assert drawn_pixels(page, "#entity-graph") > 1000
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-context.png"))
+
+    page.goto(context_server.url + "#view=entity&name=LONELY")
+    page.wait_for_selector("#entity-label:text-is('LONELY')")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content("#entity-relations") == "No relations are curated for this entity."
+    assert page.evaluate("explorer.graph.nodes.length") == 0  # an empty drawing, asked of no one
+    assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}
+
+
+def test_path_finder_flags_cross_cancer_paths_and_takes_the_options(browser, context_server):  # noqa: F811
+    page, events = open_explorer(browser, context_server, "#view=path&source=miR-A&target=phenotype+P")
+    page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)
+    assert page.locator("li.path h3").all_text_contents() == [
+        "Path 1 (3 hops): miRNA-A → GENE-C → GENE-D → phenotype P",
+        "Path 2 (2 hops): miRNA-A → GENE-B → phenotype P",
+    ]
+    assert page.locator("li.path.cross-cancer p.warning").all_text_contents() == [
+        "Cross-cancer path: its hops are stated for different cancers (cancer X, <i>cancer Y</i>); no one study shows the whole chain."
+    ]
+    assert page.locator("i").count() == 0
+
+    page.fill("#path-source", "GENE-D")
+    page.fill("#path-target", "angiogenesis")
+    page.click("#path-submit")
+    page.wait_for_selector("#status.shown")
+    assert "--through-generic" in page.text_content("#status span")
+    page.check("#path-through-generic")
+    page.click("#path-submit")
+    page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)
+    assert "through_generic=1" in page.url
+    assert page.locator("li.path h3").all_text_contents() == ["Path 1 (2 hops): GENE-D → microRNA → angiogenesis"]
+
+    page.goto(context_server.url + "#view=path&source=miR-H&target=phenotype+P")
+    page.wait_for_selector("li.path .hedged-mark")
+    assert page.locator("li.path .hop .line").all_text_contents()[0] == "miRNA-H —targets→ GENE-I hedged"
+    page.check("#path-no-hedged")
+    page.click("#path-submit")
+    page.wait_for_selector("#status.shown")
+    assert "no-hedged=1" not in page.url and "no_hedged=1" in page.url
+    assert "without hedged statements" in page.text_content("#status span")
+    assert events["errors"] == [] and events["blocked"] == []

@@ -103,3 +103,117 @@ def test_unknown_predicate(kg):
 
     with pytest.raises(UnknownPredicateError, match="tragets"):
         kg.neighbors("miR-21", predicate="tragets")
+
+
+# --------------------------------------------------------------------------- context roles
+
+
+def test_an_entity_only_in_context_has_its_relations_through_context(ctx):
+    hood = ctx.neighbors("NK cell")
+    assert hood.distances == {iri("NK-cell"): 0} and hood.edges == () and hood.total_edges == 0
+    assert hood.total_roles == 3 and hood.role_counts == {"donor": 1, "recipient": 2}
+    assert sorted((r.roles, ctx.index.label(r.edge.subject), ctx.index.label(r.edge.object)) for r in hood.roles) == [
+        (("donor",), "miRNA-G", "phenotype P"),
+        (("recipient",), "GENE-B", "NK cell cytotoxicity"),
+        (("recipient",), "GENE-C", "NK cell cytotoxicity"),
+    ]
+    assert [r.edge.key for r in hood.roles] == sorted(r.edge.key for r in hood.roles)  # statement order
+
+
+def test_context_relations_are_paged_and_filtered_like_the_others(ctx):
+    page = ctx.neighbors("NK cell", limit=1)
+    assert len(page.roles) == 1 and page.total_roles == 3 and sum(page.role_counts.values()) == 3
+    assert ctx.neighbors("NK cell", hedged=False).total_roles == 2
+    assert ctx.neighbors("NK cell", predicate="promotes").role_counts == {"donor": 1}
+    assert ctx.neighbors("NK cell", cancer="cancer Z").total_roles == 2  # the one stated for cancer X is left out
+    cancer = ctx.neighbors("cancer X")
+    assert cancer.role_counts == {"cancer": 6} and all(r.edge.context.cancer == iri("X") for r in cancer.roles)
+
+
+def test_packaged_context_only_entities_are_seen(kg):
+    nk = kg.neighbors("NK cell")
+    assert nk.role_counts.get("recipient", 0) >= 3 and len(nk.roles) == nk.total_roles
+    breast = kg.neighbors("breast cancer")
+    assert breast.role_counts["cancer"] >= 35
+    assert {r.edge.context.cancer for r in breast.roles if "cancer" in r.roles} == {iri("breast-cancer")}
+
+
+# --------------------------------------------------------------------------- generic entities
+
+
+def test_paths_never_walk_through_a_generic_entity_unless_asked(ctx):
+    with pytest.raises(NoPathError) as info:
+        ctx.paths("fibroblast F", "angiogenesis", undirected=True)
+    message = str(info.value)
+    assert "--through-generic" in message and "'microRNA'" in message and "\n" not in message
+    (through,) = ctx.paths("fibroblast F", "angiogenesis", undirected=True, through_generic=True)
+    assert labels(ctx, through) == ["fibroblast F", "microRNA", "angiogenesis"]
+    # a generic entity may be the source or the target the user asked for
+    assert labels(ctx, ctx.paths("microRNA", "angiogenesis")[0]) == ["microRNA", "angiogenesis"]
+    assert labels(ctx, ctx.paths("fibroblast F", "microRNA", undirected=True)[0]) == ["fibroblast F", "microRNA"]
+
+
+def test_packaged_generic_entities_are_no_intermediate_hop(kg):
+    generic = {kg.index.iri(n) for n in kg.index.generic}
+    try:
+        found = kg.paths("CAF", "angiogenesis", undirected=True, all_paths=True)
+    except NoPathError as exc:
+        found = []
+        assert not generic or "--through-generic" in str(exc)
+    assert all(not set(p.nodes[1:-1]) & generic for p in found)
+    if generic & {iri("microRNA")}:
+        through = kg.paths("CAF", "angiogenesis", undirected=True, through_generic=True, all_paths=True)
+        assert any(set(p.nodes[1:-1]) & generic for p in through)
+
+
+# --------------------------------------------------------------------------- hedged statements
+
+
+def test_hedged_statements_are_walked_unless_left_out(ctx):
+    (path,) = ctx.paths("miR-H", "phenotype P")
+    assert [h.edge.context.hedged for h in path.hops] == [True, False]
+    with pytest.raises(NoPathError, match="without hedged statements; try without --no-hedged"):
+        ctx.paths("miR-H", "phenotype P", hedged=False)
+    assert all(not h.edge.context.hedged for p in ctx.paths("miR-A", "phenotype P", hedged=False, all_paths=True) for h in p.hops)
+
+
+# --------------------------------------------------------------------------- cross-cancer paths
+
+
+def test_cross_cancer_paths_rank_after_single_cancer_ones(ctx):
+    paths = ctx.paths("miR-A", "phenotype P")
+    assert [(labels(ctx, p), p.cross_cancer) for p in paths] == [
+        (["miRNA-A", "GENE-C", "GENE-D", "phenotype P"], False),  # longer, within cancer X
+        (["miRNA-A", "GENE-B", "phenotype P"], True),  # shorter, cancer X then cancer Y
+    ]
+    assert paths[1].cancers == (iri("X"), iri("Y")) and paths[0].cancers == (iri("X"),)
+    assert [p.rank_key for p in paths] == sorted(p.rank_key for p in paths) and paths[1].rank_key[0] == 1
+
+
+def test_the_early_stop_counts_single_cancer_paths_only(ctx):
+    """With room for one path, the 2-hop level yields only a cross-cancer one: the search goes on to 3 hops."""
+    (best,) = ctx.paths("miR-A", "phenotype P", limit=1)
+    assert labels(ctx, best) == ["miRNA-A", "GENE-C", "GENE-D", "phenotype P"] and not best.cross_cancer
+    from exograph.paths import search_paths
+
+    index = ctx.index
+    source, target = index.node_id(iri("miR-A")), index.node_id(iri("P"))
+    cut = search_paths(index, source, target, limit=1, budget=1)  # the budget still bounds the search
+    assert cut.truncated and cut.found == 1
+
+
+def test_a_hop_takes_the_relation_of_the_paths_cancer_when_two_join_the_same_entities(ctx):
+    (path,) = ctx.paths("miR-E", "phenotype Q")
+    assert not path.cross_cancer and [h.edge.context.cancer for h in path.hops] == [iri("X"), iri("X")]
+    assert ctx.index.support(path.hops[1].edge.key).curated == 1  # not the better-supported one stated for cancer Y
+
+
+def test_packaged_paths_rank_single_cancer_first(kg):
+    """On the packaged graph (in curation): every cross-cancer path states two cancers or more and ranks after the others."""
+    for source, target in [("miR-21", "drug resistance"), ("miR-21", "paclitaxel resistance"), ("exosome", "angiogenesis"), ("exosome", "metastasis")]:
+        try:
+            found = kg.paths(source, target, all_paths=True, undirected=True)
+        except NoPathError:
+            continue
+        assert all((len(p.cancers) > 1) == p.cross_cancer for p in found)
+        assert [p.cross_cancer for p in found] == sorted(p.cross_cancer for p in found), (source, target)

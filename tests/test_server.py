@@ -477,7 +477,8 @@ def test_api_errors_carry_the_cli_message(server, call, params, command, status)
         ("api/path?source=miR-21&target=APAF1&all=maybe", 400, "parameter 'all' must be true or false, not 'maybe'"),
         ("api/path?source=miR-21", 400, "parameter 'target' is required"),
         ("api/resolve?q=x&q=y", 400, "give parameter 'q' once"),
-        ("api/neighbors?name=miR-21&dept=2", 400, "unknown parameter 'dept' for /api/neighbors; use: name, depth, predicate, cancer"),
+        ("api/neighbors?name=miR-21&dept=2", 400, "unknown parameter 'dept' for /api/neighbors; use: name, depth, predicate, cancer, no_hedged"),
+        ("api/path?source=miR-21&target=APAF1&through_generic=2", 400, "parameter 'through_generic' must be true or false, not '2'"),
         ("api/graph?source=miR-21", 400, "give both source and target (or neither)"),
         ("api/nothing", 404, "no API call 'nothing'; use one of: entity, graph, neighbors, path, queries, resolve"),
     ],
@@ -502,11 +503,69 @@ def test_api_for_the_explorer(server, kg):
 
     drawing = kg.subgraph(focus="APAF1", depth=2)
     edges, highlight = drawing.edges, drawing.highlight
-    assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(graph_data(kg.index, edges, highlight=highlight)))
+    expected = graph_data(kg.index, edges, highlight=highlight, focus=drawing.focus, roles=drawing.roles)
+    assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(expected))
     from exograph.query import named_queries
 
     listed = json.loads(fetch(server.url + "api/queries").body)
     assert [q["name"] for q in listed] == list(named_queries()) and all(q["title"] and q["text"] for q in listed)
+
+
+@pytest.fixture(scope="module")
+def context_server(tmp_path_factory: pytest.TempPathFactory, context_file) -> Served:
+    """The graph of tests/context_graph.py (context roles, generic, hedged, cross-cancer)."""
+    with serving(["--workers", "1"], data=[context_file], cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        yield served
+
+
+@pytest.mark.parametrize(
+    "call, params, command",
+    [
+        ("neighbors", {"name": "NK cell"}, ["neighbors", "NK cell"]),
+        ("neighbors", {"name": "NK cell", "no_hedged": "1"}, ["neighbors", "NK cell", "--no-hedged"]),
+        ("path", {"source": "miR-A", "target": "phenotype P"}, ["path", "miR-A", "phenotype P"]),
+        (
+            "path",
+            {"source": "fibroblast F", "target": "angiogenesis", "undirected": "1", "through_generic": "true"},
+            ["path", "fibroblast F", "angiogenesis", "--undirected", "--through-generic"],
+        ),
+        ("path", {"source": "miR-A", "target": "phenotype P", "no_hedged": "yes", "all": "1"}, ["path", "miR-A", "phenotype P", "--no-hedged", "--all"]),
+    ],
+)
+def test_api_takes_the_new_options_as_the_cli_does(context_server, context_file, call, params, command):
+    reply = fetch(context_server.url + f"api/{call}?" + urlencode(params))
+    assert reply.status == 200
+    assert json.loads(reply.body) == cli_json("--data", str(context_file), *command)
+
+
+def test_api_errors_for_generic_hedged_and_nothing_to_draw(context_server, context_file):
+    cases = [
+        ("path", {"source": "fibroblast F", "target": "angiogenesis", "undirected": "1"}, ["path", "fibroblast F", "angiogenesis", "--undirected"]),
+        ("path", {"source": "miR-H", "target": "phenotype P", "no_hedged": "1"}, ["path", "miR-H", "phenotype P", "--no-hedged"]),
+    ]
+    for call, params, command in cases:
+        reply = fetch(context_server.url + f"api/{call}?" + urlencode(params))
+        assert reply.status == 404 and json.loads(reply.body)["error"] == cli_error("--data", str(context_file), *command)
+    reply = fetch(context_server.url + "api/graph?name=LONELY")
+    assert reply.status == 404 and json.loads(reply.body)["error"].startswith("nothing to draw around 'LONELY'")
+
+
+def test_api_entity_and_graph_show_the_context_roles(context_server, ctx):
+    entity = json.loads(fetch(context_server.url + "api/entity?name=NK+cell").body)
+    assert entity["relations"] == [] and entity["entity"]["generic"] is False
+    assert (entity["total_relations"], entity["total_through_context"]) == (0, 3)
+    assert sorted((r["roles"], r["subject"]["label"]) for r in entity["through_context"]) == [
+        (["donor"], "miRNA-G"),
+        (["recipient"], "GENE-B"),
+        (["recipient"], "GENE-C"),
+    ]
+    assert json.loads(fetch(context_server.url + "api/entity?name=microRNA").body)["entity"]["generic"] is True
+    drawing = json.loads(fetch(context_server.url + "api/graph?name=NK+cell").body)
+    assert len([e for e in drawing["edges"] if e["exo_kind"] == "context"]) == 5
+    paths = json.loads(fetch(context_server.url + "api/graph?" + urlencode({"source": "GENE-D", "target": "angiogenesis", "through_generic": "1"})).body)
+    assert paths["paths"] == [["GENE-D", "microRNA", "angiogenesis"]]
+    crossing = json.loads(fetch(context_server.url + "api/graph?" + urlencode({"source": "miR-A", "target": "phenotype P"})).body)
+    assert [info["cross_cancer"] for info in crossing["path_info"]] == [False, True]
 
 
 # --------------------------------------------------------------------------- the page

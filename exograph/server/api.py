@@ -2,11 +2,13 @@
 
 ``/api/resolve``, ``/api/neighbors`` and ``/api/path`` answer exactly what ``exograph resolve``,
 ``neighbors`` and ``path`` print with ``--format json`` for the same arguments
-(:mod:`exograph.serialize`). ``/api/entity`` (an entity and its relations), ``/api/graph`` (what
+(:mod:`exograph.serialize`); the flags ``through_generic`` and ``no_hedged`` are the options
+``--through-generic`` and ``--no-hedged``. ``/api/entity`` (an entity and its relations), ``/api/graph`` (what
 ``exograph viz`` draws) and ``/api/queries`` (the named SPARQL queries) serve the explorer.
 
 Errors are ``{"error": message}`` with the CLI's one-line message: 404 for an unknown entity (with
-``suggestions``: the nearest names) and for no path within the hop limit; 400 for a bad parameter.
+``suggestions``: the nearest names), for no path within the hop limit and for nothing to draw;
+400 for a bad parameter.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from exograph.kg import KnowledgeGraph
 
 Params = Mapping[str, str]
+#: most relations (and, apart, most relations naming it in their context) /api/entity lists for one entity
+ENTITY_LIMIT = 1000
 
 
 def handle(kg: KnowledgeGraph, name: str, params: Params) -> Response:
@@ -52,7 +56,13 @@ def neighbors(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
     from exograph.serialize import neighbors_json
 
     depth = _integer(params, "depth", 1, 1, 6)
-    hood = kg.neighbors(_required(params, "name"), depth=depth, predicate=params.get("predicate") or None, cancer=params.get("cancer") or None)
+    hood = kg.neighbors(
+        _required(params, "name"),
+        depth=depth,
+        predicate=params.get("predicate") or None,
+        cancer=params.get("cancer") or None,
+        hedged=not _flag(params, "no_hedged"),
+    )
     return neighbors_json(kg.index, hood, depth)
 
 
@@ -66,6 +76,8 @@ def path(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         cancer=params.get("cancer") or None,
         all_paths=_flag(params, "all"),
         undirected=_flag(params, "undirected"),
+        through_generic=_flag(params, "through_generic"),
+        hedged=not _flag(params, "no_hedged"),
     )
     return paths_json(kg.index, found)
 
@@ -74,7 +86,8 @@ def entity(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
     from exograph.serialize import entity_json
 
     found = kg.entity(_required(params, "name"))
-    return entity_json(kg.index, found, kg.neighbors(found.id, depth=1).edges)
+    hood = kg.neighbors(found.id, depth=1, limit=ENTITY_LIMIT)
+    return entity_json(kg.index, found, hood.edges, hood.roles, totals=(hood.total_edges, hood.total_roles))
 
 
 def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
@@ -90,8 +103,10 @@ def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         path=(source, target) if source and target else None,
         max_hops=_integer(params, "max_hops", 4, 1, 8),
         cancer=params.get("cancer") or None,
+        through_generic=_flag(params, "through_generic"),
+        hedged=not _flag(params, "no_hedged"),
     )
-    return graph_data(kg.index, drawing.edges, highlight=drawing.highlight)
+    return graph_data(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles)
 
 
 def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:
@@ -102,10 +117,10 @@ def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:
 
 ENDPOINTS: dict[str, tuple[tuple[str, ...], Callable[[KnowledgeGraph, Params], Any]]] = {
     "resolve": (("q", "limit"), resolve),
-    "neighbors": (("name", "depth", "predicate", "cancer"), neighbors),
-    "path": (("source", "target", "max_hops", "cancer", "all", "undirected"), path),
+    "neighbors": (("name", "depth", "predicate", "cancer", "no_hedged"), neighbors),
+    "path": (("source", "target", "max_hops", "cancer", "all", "undirected", "through_generic", "no_hedged"), path),
     "entity": (("name",), entity),
-    "graph": (("name", "depth", "source", "target", "max_hops", "cancer"), graph),
+    "graph": (("name", "depth", "source", "target", "max_hops", "cancer", "through_generic", "no_hedged"), graph),
     "queries": ((), queries),
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 from exograph.errors import (
     ExographError,
     NoPathError,
+    NothingToDrawError,
     ProtocolError,
     QueryRefusedError,
     QueryTimeoutError,
@@ -52,7 +53,7 @@ def status_of(exc: ExographError) -> int:
     """The HTTP status that answers an error."""
     if isinstance(exc, ProtocolError):
         return exc.status
-    if isinstance(exc, UnknownEntityError | NoPathError):
+    if isinstance(exc, UnknownEntityError | NoPathError | NothingToDrawError):
         return 404
     if isinstance(exc, QueryRefusedError):
         return 403

@@ -209,10 +209,32 @@
     return list;
   }
 
+  function hedgedMark(edge) {
+    return edge.context.hedged ? el("span", "hedged", "hedged-mark") : null;
+  }
+
   function relationItem(edge, other) {
     var li = el("li", null, "relation");
     var line = el("div", null, "line");
     line.appendChild(entityLink(other));
+    var mark = hedgedMark(edge);
+    if (mark) { line.appendChild(document.createTextNode(" ")); line.appendChild(mark); }
+    li.appendChild(line);
+    var context = contextText(edge.context);
+    if (context) { li.appendChild(el("div", context, "context")); }
+    li.appendChild(evidenceList(edge));
+    return li;
+  }
+
+  /* A relation the entity takes part in through its context: the whole triple, linked. */
+  function contextItem(edge) {
+    var li = el("li", null, "relation");
+    var line = el("div", null, "line");
+    line.appendChild(entityLink(edge.subject));
+    line.appendChild(document.createTextNode(" \u2014" + edge.label + "\u2192 "));
+    line.appendChild(entityLink(edge.object));
+    var mark = hedgedMark(edge);
+    if (mark) { line.appendChild(document.createTextNode(" ")); line.appendChild(mark); }
     li.appendChild(line);
     var context = contextText(edge.context);
     if (context) { li.appendChild(el("div", context, "context")); }
@@ -246,7 +268,15 @@
       });
       order.sort(function (a, b) { return a.slice(a.indexOf(" ") + 1).localeCompare(b.slice(b.indexOf(" ") + 1)) || b.localeCompare(a); });
       var box = clear(byId("entity-relations"));
-      if (!order.length) { box.appendChild(el("p", "No relations are curated for this entity.")); }
+      var roles = data.through_context || [];
+      if (data.total_relations > data.relations.length || data.total_through_context > roles.length) {
+        box.appendChild(el("p", "Showing " + data.relations.length + " of " + data.total_relations + " relations and " + roles.length + " of " +
+          data.total_through_context + " relations naming it in their context (the first, in statement order).", "hint"));
+      }
+      if (!order.length) {
+        box.appendChild(el("p", roles.length ? "No relation has this entity as subject or object; it takes part through the context of the relations below."
+          : "No relations are curated for this entity."));
+      }
       order.forEach(function (key) {
         var rels = groups[key];
         var forward = rels[0].forward;
@@ -256,6 +286,28 @@
         rels.forEach(function (r) { list.appendChild(relationItem(r, forward ? r.object : r.subject)); });
         box.appendChild(list);
       });
+      // the relations whose context names the entity (as cancer, donor, recipient...), by role
+      var byRole = {}, roleOrder = [];
+      roles.forEach(function (r) {
+        r.roles.forEach(function (role) {
+          if (!byRole[role]) { byRole[role] = []; roleOrder.push(role); }
+          byRole[role].push(r);
+        });
+      });
+      roleOrder.forEach(function (role) {
+        var rels = byRole[role];
+        var section = el("div", null, "through-context");
+        section.setAttribute("data-role", role);
+        section.appendChild(el("h3", "In the context, as " + role.replace(/_/g, " ") + " (" + rels.length + ")"));
+        var list = el("ul", null, "relations");
+        rels.forEach(function (r) { list.appendChild(contextItem(r)); });
+        section.appendChild(list);
+        box.appendChild(section);
+      });
+      if (!order.length && !roles.length) {  // nothing to draw: an empty drawing, not an error
+        draw(byId("entity-graph"), byId("entity-legend"), { nodes: [], edges: [], options: {}, legend: [], paths: [] });
+        return Promise.resolve();
+      }
       return graphInto(byId("entity-graph"), byId("entity-legend"), { name: name, depth: depth });
     });
   }
@@ -265,13 +317,17 @@
     byId("path-target").value = p.target || "";
     byId("path-cancer").value = p.cancer || "";
     byId("path-hops").value = p.max_hops || "4";
+    byId("path-through-generic").checked = p.through_generic === "1";
+    byId("path-no-hedged").checked = p.no_hedged === "1";
     var box = clear(byId("path-results"));
     if (!p.source || !p.target) {
-      box.appendChild(el("p", "Give a source and a target: the paths are ranked with fewer hops first, then paths that follow the relations' direction, then better-evidenced ones."));
+      box.appendChild(el("p", "Give a source and a target: paths that stay within one cancer rank first, then those with fewer hops, then better-supported ones, then paths that follow the relations' direction."));
       return Promise.resolve();
     }
     document.title = p.source + " \u2192 " + p.target + " \u2014 exograph";
     var params = { source: p.source, target: p.target, max_hops: p.max_hops || 4, cancer: p.cancer || "" };
+    if (p.through_generic === "1") { params.through_generic = "1"; }
+    if (p.no_hedged === "1") { params.no_hedged = "1"; }
     return api("path", params).then(function (data) {
       box.appendChild(el("p", data.paths.length + " path" + (data.paths.length === 1 ? "" : "s") + " from " + data.source.label + " to " + data.target.label + ", best first."));
       var list = el("ol", null, "paths");
@@ -280,6 +336,11 @@
         var hops = path.edges.length;
         li.appendChild(el("h3", "Path " + (index + 1) + " (" + hops + " hop" + (hops === 1 ? "" : "s") + "): " +
           path.nodes.map(function (n) { return n.label; }).join(" \u2192 ")));
+        if (path.cross_cancer) {
+          li.className = "path cross-cancer";
+          li.appendChild(el("p", "Cross-cancer path: its hops are stated for different cancers (" +
+            path.cancers.map(function (c) { return c.label; }).join(", ") + "); no one study shows the whole chain.", "warning"));
+        }
         var steps = el("ol", null, "hops");
         path.edges.forEach(function (edge, i) {
           var step = el("li", null, "hop");
@@ -287,6 +348,8 @@
           line.appendChild(entityLink(path.nodes[i]));
           line.appendChild(document.createTextNode(edge.forward ? " \u2014" + edge.label + "\u2192 " : " \u2190" + edge.label + "\u2014 "));
           line.appendChild(entityLink(path.nodes[i + 1]));
+          var mark = hedgedMark(edge);
+          if (mark) { line.appendChild(document.createTextNode(" ")); line.appendChild(mark); }
           step.appendChild(line);
           var context = contextText(edge.context);
           if (context) { step.appendChild(el("div", context, "context")); }
@@ -428,7 +491,9 @@
     event.preventDefault();
     pathBoxes.forEach(function (box) { box.close(); });
     go({ view: "path", source: byId("path-source").value.trim(), target: byId("path-target").value.trim(),
-         cancer: byId("path-cancer").value.trim(), max_hops: byId("path-hops").value });
+         cancer: byId("path-cancer").value.trim(), max_hops: byId("path-hops").value,
+         through_generic: byId("path-through-generic").checked ? "1" : "",
+         no_hedged: byId("path-no-hedged").checked ? "1" : "" });
   });
 
   byId("entity-depth").addEventListener("change", function () {

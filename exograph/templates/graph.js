@@ -23,7 +23,13 @@ var ExographGraph = (function () {
 
   function edgeTip(e, labels) {
     var tip = el("div", null, "tip");
+    if (e.exo_kind === "context") {  // a context link: the focus named in the context of these relations
+      tip.appendChild(el("b", labels[e.from] + " as " + e.exo_role + " of"));
+      e.exo_relations.forEach(function (line) { tip.appendChild(el("div", line)); });
+      return tip;
+    }
     tip.appendChild(el("b", labels[e.from] + " \u2014" + e.label + "\u2192 " + labels[e.to]));
+    if (e.exo_hedged) { tip.appendChild(el("div", "hedged: the text states it with reservation (may, might, could)", "hedged")); }
     e.exo_context.forEach(function (pair) { tip.appendChild(el("div", pair[0] + ": " + pair[1])); });
     e.exo_evidence.forEach(function (ev) {
       var who = ev.author ? ev.author + " et al, " : "";
