@@ -107,8 +107,8 @@ TABLE_I = {
     ("lncRNA-p21", "prostate-cancer", "plasma", 132),
     ("miRNA-21", "prostate-cancer", "urine", 133),
     ("miRNA-375", "prostate-cancer", "urine", 133),
-    ("miRNA-375", "prostate-cancer", "serum", 134),
-    ("miRNA-1290", "prostate-cancer", "serum", 134),
+    ("miRNA-375", "castration-resistant-prostate-cancer", "serum", 134),  # "Castration-resident prostate cancer patients"
+    ("miRNA-1290", "castration-resistant-prostate-cancer", "serum", 134),
     ("miRNA-718", "HCC", "serum", 135),
     ("miRNA-21", "HCC", "serum", 136),
     ("miRNA-211", "HCC", "serum", 137),
