@@ -57,6 +57,7 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "CellularComponent": (("go",), ("GO",)),
     "MolecularFunction": (("go",), ("GO",)),
     "SiRNA": ((), ()),
+    "MicroRNACluster": ((), ()),
 }
 #: GO namespaces a kind's candidates may come from
 GO_NAMESPACES = {

@@ -57,6 +57,7 @@ CLASS_PRIORITY = (
     "Exosome",
     "ExtracellularVesicle",
     "MicroRNA",
+    "MicroRNACluster",
     "LncRNA",
     "CircRNA",
     "MessengerRNA",

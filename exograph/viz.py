@@ -50,6 +50,11 @@ STYLE: dict[str, tuple[str, str]] = {
     "Biofluid": ("#469990", "triangle"),
     "Exosome": ("#f032e6", "dot"),
     "ExtracellularVesicle": ("#f032e6", "dot"),
+    "MicroRNACluster": ("#e6194b", "diamond"),
+    "SiRNA": ("#fabed4", "dot"),
+    "CellularComponent": ("#aaffc3", "square"),
+    "MolecularFunction": ("#dcbeff", "ellipse"),
+    "AnatomicalSite": ("#ffd8b1", "box"),
 }
 _DEFAULT_STYLE = ("#777777", "dot")
 

@@ -45,6 +45,7 @@ CLASSES: dict[str, str] = {
     "Exosome": "Exosome",
     "ExtracellularVesicle": "ExtracellularVesicle",
     "MicroRNA": "MicroRNA",
+    "MicroRNACluster": "MicroRNACluster",
     "LncRNA": "LncRNA",
     "CircRNA": "CircRNA",
     "MessengerRNA": "MessengerRNA",

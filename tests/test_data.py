@@ -315,3 +315,17 @@ def test_the_packaged_ceRNA_chain_is_walkable():
     chains = [[eid(n) for n in p.nodes] for p in kg.paths("lncRNA-ref79", "sunitinib resistance", all_paths=True)]
     assert ["lncRNA-ref79", "miRNA-34", "AXL", "sunitinib-resistance"] in chains
     assert ["lncRNA-ref79", "AXL", "sunitinib-resistance"] in chains
+
+
+def test_a_cargo_taken_up_names_the_donor_its_exosomes_came_from(curation):
+    """'Transfer of miRNA-125a from MSC-derived exosomes to ECs': the uptake row names the donor
+    its carries row names (audit round 2), so donor -> cargo -> recipient reads from one statement."""
+    donors = {(eid(r.object), n): r.context.donor for r in curation.relations if local_name(r.predicate) == "carries" and r.context.donor for n in r.refs}
+    missing = [
+        (claim(r), n)
+        for r in curation.relations
+        if local_name(r.predicate) == "takenUpBy" and r.context.donor is None
+        for n in r.refs
+        if (eid(r.subject), n) in donors
+    ]
+    assert not missing, missing
