@@ -213,10 +213,11 @@
     return edge.context.hedged ? el("span", "hedged", "hedged-mark") : null;
   }
 
-  function relationItem(edge, other) {
+  /* One relation as a list item: its first line (the parts given, then a hedge mark), its context, its evidence. */
+  function relationLi(edge, parts) {
     var li = el("li", null, "relation");
     var line = el("div", null, "line");
-    line.appendChild(entityLink(other));
+    parts.forEach(function (part) { line.appendChild(part); });
     var mark = hedgedMark(edge);
     if (mark) { line.appendChild(document.createTextNode(" ")); line.appendChild(mark); }
     li.appendChild(line);
@@ -226,20 +227,13 @@
     return li;
   }
 
+  function relationItem(edge, other) {
+    return relationLi(edge, [entityLink(other)]);
+  }
+
   /* A relation the entity takes part in through its context: the whole triple, linked. */
   function contextItem(edge) {
-    var li = el("li", null, "relation");
-    var line = el("div", null, "line");
-    line.appendChild(entityLink(edge.subject));
-    line.appendChild(document.createTextNode(" \u2014" + edge.label + "\u2192 "));
-    line.appendChild(entityLink(edge.object));
-    var mark = hedgedMark(edge);
-    if (mark) { line.appendChild(document.createTextNode(" ")); line.appendChild(mark); }
-    li.appendChild(line);
-    var context = contextText(edge.context);
-    if (context) { li.appendChild(el("div", context, "context")); }
-    li.appendChild(evidenceList(edge));
-    return li;
+    return relationLi(edge, [entityLink(edge.subject), document.createTextNode(" \u2014" + edge.label + "\u2192 "), entityLink(edge.object)]);
   }
 
   // ------------------------------------------------------------------ views
