@@ -52,20 +52,39 @@ class _Group(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     help="On-disk store to read (made by 'exograph load'; also $EXOGRAPH_STORE), opened read-only.",
 )
+@click.option(
+    "--endpoint",
+    "endpoint",
+    envvar="EXOGRAPH_ENDPOINT",
+    metavar="URL",
+    help="A remote SPARQL 1.1 endpoint to read instead (also $EXOGRAPH_ENDPOINT), read-only; HTTP Basic credentials from"
+    " $EXOGRAPH_ENDPOINT_USER / $EXOGRAPH_ENDPOINT_PASSWORD.",
+)
+@click.option(
+    "--endpoint-graph",
+    "endpoint_graph",
+    envvar="EXOGRAPH_ENDPOINT_GRAPH",
+    metavar="IRI",
+    help="The named graph that holds the data on --endpoint (default: its default graph).",
+)
 @click.version_option(package_name="exograph")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None) -> None:
+def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None, endpoint: str | None, endpoint_graph: str | None) -> None:
     """exograph: how exosomal cargo drives cancer, as an evidence-first knowledge graph."""
     if data and store is not None:
         raise click.UsageError("give --data or --store, not both: load the files into the store with 'exograph load FILE... --store DIR'")
-    ctx.obj = {"data": list(data), "store": store}
+    if endpoint and (data or store is not None):
+        raise click.UsageError("give --endpoint, --data or --store, not several: --endpoint reads a remote store instead of files or a local one")
+    if endpoint_graph and not endpoint:
+        raise click.UsageError("--endpoint-graph names a graph on --endpoint; give --endpoint URL too")
+    ctx.obj = {"data": list(data), "store": store, "endpoint": endpoint or None, "endpoint_graph": endpoint_graph or None}
 
 
 def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     from exograph.kg import load
 
     options = ctx.find_root().obj
-    return load(options["data"] or None, store=options["store"])
+    return load(options["data"] or None, store=options["store"], endpoint=options.get("endpoint"), endpoint_graph=options.get("endpoint_graph"))
 
 
 def _say_subtypes(kg: Any, cancer: str | None) -> None:
@@ -367,7 +386,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], curation: Path | None,
     from exograph.validate import validate
 
     options = ctx.find_root().obj
-    if files or options["store"] is None:
+    if files or (options["store"] is None and options.get("endpoint") is None):
         report = validate(list(files) or options["data"] or None, curation_dir=curation, review_path=review, engine=engine)
     else:
         report = validate(store=_kg(ctx).store, curation_dir=curation, review_path=review, engine=engine)
@@ -643,6 +662,12 @@ def serve(
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes, max_memory=max_memory * 1_000_000)
+    if ctx.find_root().obj.get("endpoint"):
+        # the query workers are sandboxed off the network, so they cannot reach an endpoint: proxying is not built yet
+        raise click.UsageError(
+            "serve does not proxy a remote endpoint yet: query the endpoint itself, or load its data into a local store "
+            "(exograph load FILE... --store DIR) and run exograph --store DIR serve"
+        )
     if graphs and ctx.find_root().obj["store"] is not None:
         raise click.UsageError(
             "--graph holds files in memory beside the packaged graph or --data; with --store, load them into the store: "

@@ -198,10 +198,15 @@ class Index:
         from exograph.store.oxigraph import MANIFEST, OxigraphStore
 
         fingerprint = store.fingerprint
-        if not isinstance(store, OxigraphStore) or store.path is None or fingerprint is None:
+        location = getattr(store, "location", None)  # a remote store: its index is kept in the cache
+        if fingerprint is None or (location is None and (not isinstance(store, OxigraphStore) or store.path is None)):
             return cls(build_database(store))
-        directory = store.path
-        place = directory / INDEX_FILE if (directory / MANIFEST).is_file() else _cache_file(directory, fingerprint)
+        if location is not None:
+            place = _cache_file(str(location), fingerprint)
+        else:
+            assert isinstance(store, OxigraphStore) and store.path is not None
+            directory = store.path
+            place = directory / INDEX_FILE if (directory / MANIFEST).is_file() else _cache_file(str(directory.resolve()), fingerprint)
         found = cls.open(place, fingerprint) if place is not None else None
         if found is not None:
             return found
@@ -815,9 +820,10 @@ def cache_dir() -> Path:
     return Path(base) / "exograph"
 
 
-def _cache_file(directory: Path, fingerprint: str) -> Path | None:
-    """The cached index of a bare Oxigraph directory, in a cache directory only the user can
-    write (created 0700); None when there is no such directory."""
+def _cache_file(where: str, fingerprint: str) -> Path | None:
+    """The cached index of a store at ``where`` (a bare Oxigraph directory, or an endpoint's
+    URL and graph), in a cache directory only the user can write (created 0700); None when there
+    is no such directory."""
     import hashlib
 
     if os.environ.get("EXOGRAPH_NO_CACHE"):
@@ -833,7 +839,7 @@ def _cache_file(directory: Path, fingerprint: str) -> Path | None:
         return None
     if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return None  # a directory someone else may write: nothing is kept or read there
-    key = hashlib.sha256(f"{INDEX_VERSION}\n{directory.resolve()}\n{fingerprint}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{INDEX_VERSION}\n{where}\n{fingerprint}".encode()).hexdigest()[:32]
     return root / f"index-{key}.sqlite"
 
 

@@ -43,9 +43,18 @@ if TYPE_CHECKING:
     from exograph.store import QueryResult, Store
 
 
-def load(paths: Iterable[str | os.PathLike[str]] | None = None, *, store: str | os.PathLike[str] | None = None, ontology: bool = True) -> KnowledgeGraph:
+def load(
+    paths: Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    store: str | os.PathLike[str] | None = None,
+    ontology: bool = True,
+    endpoint: str | None = None,
+    endpoint_graph: str | None = None,
+) -> KnowledgeGraph:
     """The packaged graph, or the RDF files in ``paths`` instead (in memory, with the exograph
-    ontology unless ``ontology=False``), or the on-disk store ``store`` (opened read-only).
+    ontology unless ``ontology=False``), or the on-disk store ``store`` (opened read-only), or the
+    remote SPARQL endpoint ``endpoint`` (read-only; the data in its default graph, or in the named
+    graph ``endpoint_graph``; credentials from ``$EXOGRAPH_ENDPOINT_USER`` / ``..._PASSWORD``).
 
     Examples
     --------
@@ -55,6 +64,12 @@ def load(paths: Iterable[str | os.PathLike[str]] | None = None, *, store: str | 
     """
     from exograph.store.oxigraph import OxigraphStore
 
+    if endpoint is not None:
+        if paths or store is not None:
+            raise ExographError("give RDF files, a store or an endpoint, not several: put the files on the endpoint's server, or drop --endpoint")
+        from exograph.store.endpoint import EndpointStore
+
+        return KnowledgeGraph(EndpointStore.from_environment(endpoint, graph=endpoint_graph))
     if store is not None:
         if paths:
             raise ExographError("give RDF files or a store, not both: load the files into the store with 'exograph load FILE... --store DIR'")

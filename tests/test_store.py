@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,13 @@ import pytest
 from exograph import resources
 from exograph.errors import DataError, QueryError, QueryRefusedError, StoreError
 from exograph.store import QueryResult, Store
+from exograph.store.endpoint import EndpointStore
 from exograph.store.oxigraph import MANIFEST, OxigraphStore, load_files
 from exograph.store.rdflib import RdflibStore
 from exograph.terms import IRI, XSD_INTEGER, BNode, Literal
 
 from .conftest import FIXTURES, iri
+from .endpoints import oxigraph_server
 
 EX = "http://example.org/"
 DATA = """@prefix ex: <http://example.org/> .
@@ -30,27 +33,40 @@ ex:c ex:q [ ex:r "blank" ] .
 G1 = EX + "g1"
 
 
-def oxigraph_memory(path: Path, tmp: Path) -> Store:
+def oxigraph_memory(path: Path, tmp: Path, stack: ExitStack) -> Store:
     return OxigraphStore.memory([path])
 
 
-def oxigraph_disk(path: Path, tmp: Path) -> Store:
+def oxigraph_disk(path: Path, tmp: Path, stack: ExitStack) -> Store:
     load_files(tmp / "store", [path])
     return OxigraphStore.open(tmp / "store")
 
 
-def rdflib_graph(path: Path, tmp: Path) -> Store:
+def rdflib_graph(path: Path, tmp: Path, stack: ExitStack) -> Store:
     return RdflibStore.parse([path])
 
 
-FACTORIES: dict[str, Callable[[Path, Path], Store]] = {"oxigraph-memory": oxigraph_memory, "oxigraph-disk": oxigraph_disk, "rdflib": rdflib_graph}
+def oxigraph_endpoint(path: Path, tmp: Path, stack: ExitStack) -> Store:
+    """The Oxigraph server (a real one, on loopback) read through the SPARQL protocol."""
+    store = EndpointStore(stack.enter_context(oxigraph_server([path], tmp / "server")))
+    stack.callback(store.close)
+    return store
+
+
+FACTORIES: dict[str, Callable[[Path, Path, ExitStack], Store]] = {
+    "oxigraph-memory": oxigraph_memory,
+    "oxigraph-disk": oxigraph_disk,
+    "rdflib": rdflib_graph,
+    "oxigraph-endpoint": oxigraph_endpoint,
+}
 
 
 @pytest.fixture(params=sorted(FACTORIES))
-def store(request, tmp_path: Path) -> Store:
+def store(request, tmp_path: Path):
     data = tmp_path / "data.ttl"
     data.write_text(DATA, encoding="utf-8")
-    return FACTORIES[request.param](data, tmp_path)
+    with ExitStack() as stack:
+        yield FACTORIES[request.param](data, tmp_path, stack)
 
 
 def test_triple_patterns_speak_plain_terms(store: Store):

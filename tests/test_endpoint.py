@@ -1,0 +1,215 @@
+"""A remote SPARQL endpoint as the store: every command over a real Oxigraph server gives the
+local answer, in a bounded number of requests; every failure is one line and leaves nothing half-done."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from exograph import resources
+from exograph.errors import QueryError, StoreError
+from exograph.index import QUERIES
+from exograph.kg import KnowledgeGraph
+from exograph.store.endpoint import EndpointStore, projected
+
+from .endpoints import oxigraph_server
+
+PACKAGED = [resources.packaged_triples(), resources.ontology_file()]
+GRAPH = "https://example.org/graph/exograph"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    with oxigraph_server(PACKAGED, tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def in_graph(tmp_path_factory) -> Iterator[str]:
+    """The packaged graph in a named graph of its server (the default graph left empty)."""
+    with oxigraph_server(PACKAGED, tmp_path_factory.mktemp("oxigraph-graph"), graph=GRAPH) as url:
+        yield url
+
+
+def exograph(*args: str, env: dict[str, str] | None = None, cache: Path) -> subprocess.CompletedProcess[str]:
+    import os
+
+    environment = {**os.environ, "EXOGRAPH_CACHE_DIR": str(cache), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "exograph", *args], capture_output=True, text=True, timeout=300, env=environment)
+
+
+def test_every_command_answers_over_the_endpoint_as_it_does_locally(server: str, kg):
+    remote = KnowledgeGraph(EndpointStore(server))
+    assert remote.stats() == kg.stats()
+    assert remote.resolve("mir-21") == kg.resolve("mir-21")
+    assert [[h.edge for h in p.hops] for p in remote.paths("miR-21", "paclitaxel resistance")] == [
+        [h.edge for h in p.hops] for p in kg.paths("miR-21", "paclitaxel resistance")
+    ]
+    assert remote.neighbors("APAF1", depth=2) == kg.neighbors("APAF1", depth=2)
+    assert remote.neighbors("NK cell") == kg.neighbors("NK cell")
+    assert remote.relations() == kg.relations()
+    assert remote.evidence("miR-21", "APAF1") == kg.evidence("miR-21", "APAF1")
+    query = "SELECT ?cargo ?gene WHERE { ?cargo exo:targets ?gene } ORDER BY ?cargo ?gene"
+    assert remote.sparql(query).rows == kg.sparql(query).rows
+    described = "CONSTRUCT { ent:APAF1 ?p ?o } WHERE { ent:APAF1 ?p ?o }"
+    assert sorted(remote.sparql(described).triples) == sorted(kg.sparql(described).triples)
+    assert remote.sparql("ASK { ent:miRNA-21 exo:targets ent:APAF1 }").boolean is True
+
+
+def test_the_data_may_sit_in_a_named_graph(in_graph: str, kg):
+    assert len(EndpointStore(in_graph)) == 0  # the server's default graph is empty
+    remote = KnowledgeGraph(EndpointStore(in_graph, graph=GRAPH))
+    assert remote.stats() == kg.stats() and remote.store.graphs() == []
+    assert [m.id for m in remote.resolve("APAF1")] == [m.id for m in kg.resolve("APAF1")]
+
+
+def test_requests_per_command_are_few_and_counted(server: str):
+    store = EndpointStore(server)
+    remote = KnowledgeGraph(store)
+    remote.index  # noqa: B018 - building the index is the expensive part
+    built = store.requests
+    assert built <= 2 * len(QUERIES) + 4  # each index query: its count and its rows (one page here)
+    for ask in (lambda: remote.paths("miR-21", "paclitaxel resistance"), lambda: remote.neighbors("APAF1", depth=2), lambda: remote.relations()):
+        before = store.requests
+        ask()
+        assert store.requests - before <= 12  # the relations on the answer, read with a few queries (each counted, then read)
+
+
+def test_large_answers_are_read_in_pages(server: str, kg):
+    """With pages of 50 rows the index needs many requests, and comes out the same."""
+    store = EndpointStore(server, page=50)
+    remote = KnowledgeGraph(store)
+    assert remote.stats() == kg.stats() and store.requests > 100
+
+
+def test_the_cli_reads_the_endpoint_and_keeps_its_index_in_the_private_cache(server: str, tmp_path: Path):
+    local = exograph("stats", "--format", "json", cache=tmp_path / "cache")
+    first = exograph("--endpoint", server, "stats", "--format", "json", cache=tmp_path / "cache")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == json.loads(local.stdout)
+    kept = list((tmp_path / "cache").glob("index-*.sqlite"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0
+    again = exograph("path", "miR-21", "APAF1", "--format", "json", env={"EXOGRAPH_ENDPOINT": server}, cache=tmp_path / "cache")
+    assert again.returncode == 0 and json.loads(again.stdout)["paths"][0]["nodes"][-1]["label"] == "APAF1"
+    checked = exograph("--endpoint", server, "validate", cache=tmp_path / "cache")
+    assert checked.returncode == 0 and checked.stdout.startswith("valid: no problems in EndpointStore(")
+
+
+def test_projected_variables_of_every_index_query():
+    assert projected(QUERIES["sections"]) == ["section", "evidences", "relations"]
+    assert projected(QUERIES["evidence_counts"]) == ["st", "n"]
+    assert all(projected(q) for q in QUERIES.values())
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@contextmanager
+def fake_endpoint(answer: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A loopback HTTP server answering every request with ``answer`` (the request's body read into ``handler.body``)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        body = b""
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            self.body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            answer(self)
+
+        do_GET = do_POST  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def reply(status: int, body: bytes, kind: str, delay: float = 0.0, headers: dict[str, str] | None = None) -> Callable[[BaseHTTPRequestHandler], None]:
+    def answer(handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(delay)
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    "answer, error, message",
+    [
+        (reply(200, b"<html><body>Welcome to our triple store</body></html>", "text/html"), StoreError, "answered an HTML page, not SPARQL results"),
+        (reply(200, b'{"head": {"vars": ["n"]}, "results": ', "application/sparql-results+json"), StoreError, "answered malformed JSON"),
+        (reply(200, b'{"hello": "world"}', "application/sparql-results+json"), StoreError, "JSON that is not SPARQL results"),
+        (reply(401, b"Unauthorized", "text/plain", headers={"WWW-Authenticate": 'Basic realm="sparql"'}), StoreError, "set \\$EXOGRAPH_ENDPOINT_USER"),
+        (reply(500, b"Internal error: out of memory\nat line 2", "text/plain"), StoreError, "failed \\(HTTP 500\\): Internal error: out of memory"),
+        (reply(302, b"", "text/plain", headers={"Location": "https://elsewhere.example/sparql"}), StoreError, "redirects \\(HTTP 302\\) to https://elsewhere"),
+        (reply(200, b"n\n", "text/csv", delay=2.0), StoreError, "did not answer within 0.5 s"),
+    ],
+)
+def test_a_broken_endpoint_is_one_clear_line(answer, error, message):
+    with fake_endpoint(answer) as url:
+        store = EndpointStore(url, timeout=0.5)
+        with pytest.raises(error, match=message) as info:
+            store.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1") if "csv" not in str(answer) else len(store)
+        assert "\n" not in str(info.value) and url in str(info.value)
+
+
+def test_an_unreachable_endpoint_and_a_server_that_cuts_answers_short(tmp_path: Path):
+    from .endpoints import free_port
+
+    with pytest.raises(StoreError, match="cannot reach the SPARQL endpoint .*check the URL and that the server is running"):
+        len(EndpointStore(f"http://127.0.0.1:{free_port()}/sparql"))
+
+    def capped(handler: BaseHTTPRequestHandler) -> None:  # says 30 rows, sends 10 (a server's result cap)
+        counting = b"COUNT" in handler.body  # type: ignore[attr-defined]
+        reply(200, b"n\n30\n" if counting else b"s\n" + b"".join(b"urn:x%d\n" % i for i in range(10)), "text/csv")(handler)
+
+    with fake_endpoint(capped) as url:
+        store = EndpointStore(url)
+        with pytest.raises(StoreError, match="returned 10 of 30 rows: its result cap is below"):
+            store._select_values("SELECT ?s WHERE { ?s ?p ?o }")
+
+
+def test_bad_settings_and_a_bad_url_are_refused_in_one_line(tmp_path: Path, monkeypatch):
+    with pytest.raises(StoreError, match="is not an http\\(s\\) URL"):
+        EndpointStore("ftp://example.org/sparql")
+    monkeypatch.setenv("EXOGRAPH_ENDPOINT_TIMEOUT", "soon")
+    with pytest.raises(StoreError, match="EXOGRAPH_ENDPOINT_TIMEOUT is 'soon', not a number"):
+        EndpointStore.from_environment("http://127.0.0.1:1/sparql")
+    monkeypatch.delenv("EXOGRAPH_ENDPOINT_TIMEOUT")
+    proc = exograph("--endpoint", "http://127.0.0.1:1/sparql", "stats", cache=tmp_path / "cache")
+    assert proc.returncode == 1 and proc.stderr.startswith("Error: cannot reach the SPARQL endpoint") and proc.stderr.count("\n") == 1
+    both = exograph("--endpoint", "http://127.0.0.1:1/sparql", "--store", str(tmp_path), "stats", cache=tmp_path / "cache")
+    assert both.returncode == 2 and "give --endpoint, --data or --store, not several" in both.stderr
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("index-*"))
+    served = exograph("--endpoint", "http://127.0.0.1:1/sparql", "serve", "--port", "0", cache=tmp_path / "cache")
+    assert served.returncode == 2 and "serve does not proxy a remote endpoint yet" in served.stderr
+
+
+def test_queries_are_checked_before_they_are_sent(server: str):
+    store = EndpointStore(server)
+    before = store.requests
+    with pytest.raises(QueryError, match="updates are not allowed"):
+        store.query("DELETE WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="SERVICE is not allowed"):
+        store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    assert store.requests - before <= 1  # at most the list of graphs, never the refused query
