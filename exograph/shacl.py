@@ -16,6 +16,8 @@ sh:class follow rdfs:subClassOf as given (the ontology's, say) plus the store's 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -360,7 +362,7 @@ class _Compiler:
             well_formed = f" && REGEX(STR({v}), {_string(lexical)})" if lexical else ""
             return f"!COALESCE(isLiteral({v}) && sameTerm(DATATYPE({v}), <{value}>){well_formed}, false)"
         if kind == "in":
-            return "!(" + " || ".join(f"sameTerm({v}, {t})" for t in value) + ")" if value else "true"
+            return "!(" + " || ".join(_same(v, t) for t in value) + ")" if value else "true"
         if kind == "pattern":
             pattern, flags = value
             args = _string(pattern) + (f", {_string(flags)}" if flags else "")
@@ -396,3 +398,19 @@ def default_message(shape: Shape, c: Constraint) -> str:
 
 
 __all__ = ["DATATYPES", "NODE_KINDS", "PARAMETERS", "SH", "Constraint", "Result", "Shape", "check", "compile_query", "default_message", "read_shapes"]
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _same(v: str, term: str) -> str:
+    """``sameTerm(v, term)``; for a literal, spelt out as the same lexical form, datatype and
+    language, each compared with constants (the same test), since some engines (Virtuoso) keep
+    plain strings in a form their sameTerm does not match, and give a constant string no datatype."""
+    literal = re.fullmatch(r'("(?:[^"\\]|\\.)*")(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?', term)
+    if literal is None:
+        return f"sameTerm({v}, {term})"
+    lexical, language, datatype = literal.groups()
+    if language:
+        return f"(isLiteral({v}) && STR({v}) = {lexical} && LCASE(LANG({v})) = {json.dumps(language.lower())})"
+    return f'(isLiteral({v}) && STR({v}) = {lexical} && LANG({v}) = "" && sameTerm(DATATYPE({v}), <{datatype or XSD_STRING}>))'

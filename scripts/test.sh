@@ -4,14 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-  # the browser tests drive Debian's Chromium headless (never a downloaded browser)
+# the browser tests drive Debian's Chromium headless (never a downloaded browser); the endpoint
+# tests start a real Virtuoso (its server binary alone: no service, no password prompt)
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   elif command -v sudo >/dev/null 2>&1; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   else
-    echo "chromium is not installed and cannot be installed here: the browser tests will be skipped" >&2
+    echo "${missing[*]} not installed and cannot be installed here: the tests that need them will be skipped" >&2
   fi
 fi
 

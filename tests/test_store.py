@@ -22,7 +22,7 @@ from exograph.store.rdflib import RdflibStore
 from exograph.terms import IRI, XSD_INTEGER, BNode, Literal
 
 from .conftest import FIXTURES, iri
-from .endpoints import oxigraph_server
+from .endpoints import oxigraph_server, virtuoso_server
 
 EX = "http://example.org/"
 DATA = """@prefix ex: <http://example.org/> .
@@ -61,8 +61,27 @@ FACTORIES: dict[str, Callable[[Path, Path, ExitStack], Store]] = {
 }
 
 
-@pytest.fixture(params=sorted(FACTORIES))
+CONTRACT_GRAPH = EX + "contract"
+
+
+@pytest.fixture(scope="module")
+def virtuoso_contract(tmp_path_factory):
+    """One Virtuoso for the contract suite of this module (it takes seconds to start; stopped with
+    the module, so no later test finds it running), DATA in a named graph."""
+    directory = tmp_path_factory.mktemp("virtuoso-contract")
+    data = directory / "data.ttl"
+    data.write_text(DATA, encoding="utf-8")
+    with virtuoso_server([data], directory / "server", graph=CONTRACT_GRAPH) as url:
+        yield url
+
+
+@pytest.fixture(params=[*sorted(FACTORIES), "virtuoso-endpoint"])
 def store(request, tmp_path: Path):
+    if request.param == "virtuoso-endpoint":  # read-only, so one server serves every test
+        endpoint = EndpointStore(request.getfixturevalue("virtuoso_contract"), graph=CONTRACT_GRAPH)
+        yield endpoint
+        endpoint.close()
+        return
     data = tmp_path / "data.ttl"
     data.write_text(DATA, encoding="utf-8")
     with ExitStack() as stack:

@@ -39,6 +39,8 @@ TIMEOUT = 60.0  #: seconds to wait for an answer
 _JSON = "application/sparql-results+json"
 _CSV = "text/csv"
 _NTRIPLES = "application/n-triples"
+#: graphs a server keeps for itself, never data (Virtuoso's configuration and its LDP and DAV graphs)
+_SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#", "http://localuriqaserver/", "http://localhost:8890/DAV")
 _PROJECTION = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\s*WHERE\b", re.IGNORECASE | re.DOTALL)
 _VARIABLE = re.compile(r"\bAS\s+[?$](\w+)\s*\)|(?<![\w(])[?$](\w+)", re.IGNORECASE)
 
@@ -107,9 +109,7 @@ class EndpointStore:
             return QueryResult(form, triples=_ntriples(body, self.url))
         data = _results_json(body, self.url)
         if form == "ASK":
-            if "boolean" not in data:
-                raise StoreError(f"the SPARQL endpoint {self.url} answered an ASK query without a boolean; is it a SPARQL 1.1 endpoint?")
-            return QueryResult("ASK", boolean=bool(data["boolean"]))
+            return QueryResult("ASK", boolean=_boolean(data, self.url))
         try:
             return QueryResult.from_json(data)
         except (KeyError, TypeError, ValueError) as exc:
@@ -153,9 +153,14 @@ class EndpointStore:
             yield tuple(t if t is not None else next(values) for t in bound)  # type: ignore[misc]
 
     def graphs(self) -> list[IRI]:
+        """The endpoint's named graphs but the one holding the data, and the server's own
+        (Virtuoso keeps its configuration in graphs of its own)."""
         if self._graphs is None:
             rows = self._csv("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-            self._graphs = sorted(IRI(g) for (g, *_) in rows if g and g != self.graph and not g.startswith("_:"))
+            if rows and not any(row[0] for row in rows):  # an engine that does not bind ?g on an empty pattern (Virtuoso)
+                rows = self._csv("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            found = {row[0] for row in rows if row and row[0] and not row[0].startswith("_:")}
+            self._graphs = sorted(IRI(g) for g in found if g != self.graph and not g.startswith(_SYSTEM_GRAPHS))
         return list(self._graphs)
 
     def __len__(self) -> int:
@@ -196,9 +201,13 @@ class EndpointStore:
             header = next(reader, None)
             if header is None:
                 return []
-            return [tuple(row) for row in reader]
+            width = len(header)
+            rows = [tuple(row) if row else ("",) * width for row in reader]  # a blank line: one unbound value
         except (UnicodeDecodeError, csv.Error) as exc:
             raise StoreError(f"the SPARQL endpoint {self.url} answered malformed CSV results ({one_line(exc)})") from None
+        if any(len(row) != width for row in rows):
+            raise StoreError(f"the SPARQL endpoint {self.url} answered CSV rows of another width than its header ({width} columns)")
+        return rows
 
     def _ask(self, text: str, accept: str, *, default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> bytes:
         """POST one query (the SPARQL 1.1 protocol, form-encoded); the body of a successful answer."""
@@ -254,6 +263,17 @@ def _results_json(body: bytes, url: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not ("boolean" in data or isinstance(data.get("results"), dict)):
         raise StoreError(f"the SPARQL endpoint {url} answered JSON that is not SPARQL results")
     return data
+
+
+def _boolean(data: dict[str, Any], url: str) -> bool:
+    """The answer to an ASK query; Virtuoso 7 answers it as a one-column table (``__ASK_RETVAL``:
+    a row holding 1 when true, no row when false)."""
+    if isinstance(data.get("boolean"), bool):
+        return bool(data["boolean"])
+    if data.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = data["results"].get("bindings", [])
+        return any(str(row.get("__ASK_RETVAL", {}).get("value", "0")) not in ("0", "false") for row in rows)
+    raise StoreError(f"the SPARQL endpoint {url} answered an ASK query without a boolean; is it a SPARQL 1.1 endpoint?")
 
 
 def _ntriples(body: bytes, url: str) -> list[Triple]:
