@@ -662,12 +662,6 @@ def serve(
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")
     limits = Limits(timeout=timeout, max_results=max_results, max_bytes=max_bytes, max_memory=max_memory * 1_000_000)
-    if ctx.find_root().obj.get("endpoint"):
-        # the query workers are sandboxed off the network, so they cannot reach an endpoint: proxying is not built yet
-        raise click.UsageError(
-            "serve does not proxy a remote endpoint yet: query the endpoint itself, or load its data into a local store "
-            "(exograph load FILE... --store DIR) and run exograph --store DIR serve"
-        )
     if graphs and ctx.find_root().obj["store"] is not None:
         raise click.UsageError(
             "--graph holds files in memory beside the packaged graph or --data; with --store, load them into the store: "

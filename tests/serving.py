@@ -32,10 +32,16 @@ class Served:
 
 @contextmanager
 def serving(
-    serve_args: Sequence[str] = (), data: Sequence[Path] = (), *, cache_dir: Path, startup: float = 60.0, store: Path | None = None
+    serve_args: Sequence[str] = (),
+    data: Sequence[Path] = (),
+    *,
+    cache_dir: Path,
+    startup: float = 60.0,
+    store: Path | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[Served]:
-    """``exograph [--data D...] [--store S] serve --port 0 ARGS`` until the block ends (then Ctrl-C)."""
-    command = [sys.executable, "-m", "exograph"]
+    """``exograph [OPTIONS] [--data D...] [--store S] serve --port 0 ARGS`` until the block ends (then Ctrl-C)."""
+    command = [sys.executable, "-m", "exograph", *options]
     for path in data:
         command += ["--data", str(path)]
     if store is not None:

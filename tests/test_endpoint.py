@@ -201,20 +201,32 @@ def test_a_broken_endpoint_is_one_clear_line(answer, error, message):
         assert "\n" not in str(info.value) and url in str(info.value)
 
 
-def test_an_unreachable_endpoint_and_a_server_that_cuts_answers_short(tmp_path: Path):
+def test_an_unreachable_endpoint_and_a_server_that_caps_its_answers(tmp_path: Path):
     from .endpoints import free_port
 
     with pytest.raises(StoreError, match="cannot reach the SPARQL endpoint .*check the URL and that the server is running"):
         len(EndpointStore(f"http://127.0.0.1:{free_port()}/sparql"))
 
-    def capped(handler: BaseHTTPRequestHandler) -> None:  # says 30 rows, sends 10 (a server's result cap)
-        counting = b"COUNT" in handler.body  # type: ignore[attr-defined]
-        reply(200, b"n\n30\n" if counting else b"s\n" + b"".join(b"urn:x%d\n" % i for i in range(10)), "text/csv")(handler)
+    def capped(rows_held: int) -> Callable[[BaseHTTPRequestHandler], None]:
+        """Counts 30 rows, holds ``rows_held`` of them, sends at most 10 a request, in order (a result cap)."""
 
-    with fake_endpoint(capped) as url:
-        store = EndpointStore(url)
-        with pytest.raises(StoreError, match="returned 10 of 30 rows: its result cap is below"):
-            store._select_values("SELECT ?s WHERE { ?s ?p ?o }")
+        def answer(handler: BaseHTTPRequestHandler) -> None:
+            body = handler.body.decode()  # type: ignore[attr-defined]
+            if "COUNT" in body:
+                reply(200, b"n\n30\n", "text/csv")(handler)
+                return
+            offset = int(body.rsplit("OFFSET+", 1)[1].split("&")[0]) if "OFFSET" in body else 0
+            rows = b"".join(b"urn:x%02d\n" % i for i in range(offset, min(offset + 10, rows_held)))
+            reply(200, b"s\n" + rows, "text/csv")(handler)
+
+        return answer
+
+    with fake_endpoint(capped(30)) as url:
+        store = EndpointStore(url, page=100)
+        rows = store._select_values("SELECT ?s WHERE { ?s ?p ?o }")
+        assert rows == [(f"urn:x{i:02d}",) for i in range(30)] and store.requests == 5  # count, the cut answer, three pages of its cap
+    with fake_endpoint(capped(25)) as url, pytest.raises(StoreError, match="returned 25 of 30 rows"):
+        EndpointStore(url, page=100)._select_values("SELECT ?s WHERE { ?s ?p ?o }")
 
 
 def test_bad_settings_and_a_bad_url_are_refused_in_one_line(tmp_path: Path, monkeypatch):
@@ -229,8 +241,6 @@ def test_bad_settings_and_a_bad_url_are_refused_in_one_line(tmp_path: Path, monk
     both = exograph("--endpoint", "http://127.0.0.1:1/sparql", "--store", str(tmp_path), "stats", cache=tmp_path / "cache")
     assert both.returncode == 2 and "give --endpoint, --data or --store, not several" in both.stderr
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("index-*"))
-    served = exograph("--endpoint", "http://127.0.0.1:1/sparql", "serve", "--port", "0", cache=tmp_path / "cache")
-    assert served.returncode == 2 and "serve does not proxy a remote endpoint yet" in served.stderr
 
 
 def test_queries_are_checked_before_they_are_sent(server: str):
@@ -241,3 +251,71 @@ def test_queries_are_checked_before_they_are_sent(server: str):
     with pytest.raises(QueryError, match="SERVICE is not allowed"):
         store.query("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
     assert store.requests - before <= 1  # at most the list of graphs, never the refused query
+
+
+# --------------------------------------------------------------------------- serve on an endpoint
+
+
+def test_serve_on_an_endpoint_answers_as_on_the_local_graph(server: str, tmp_path: Path):
+    """exograph serve proxies the endpoint: its SPARQL and its API answer as on the packaged graph,
+    with the same refusals (SERVICE never reaches the endpoint)."""
+    import urllib.parse
+    import urllib.request
+
+    from .serving import serving
+
+    def get(base: str, path: str, accept: str = "application/json") -> tuple[int, bytes]:
+        request = urllib.request.Request(base + path, headers={"Accept": accept})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    count = "sparql?" + urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    service = "sparql?" + urllib.parse.urlencode({"query": f"SELECT * WHERE {{ SERVICE <{server}> {{ ?s ?p ?o }} }}"})
+    answers = []
+    for options in ((), ("--endpoint", server)):
+        with serving(cache_dir=tmp_path / "cache", options=options) as served:
+            answers.append(
+                (
+                    get(served.url, count, "text/csv"),
+                    json.loads(get(served.url, "api/path?source=miR-21&target=paclitaxel%20resistance")[1])["paths"],
+                    json.loads(get(served.url, "api/neighbors?name=NK%20cell")[1])["through_context"],
+                )
+            )
+            status, body = get(served.url, service, "text/csv")
+            assert status == 403 and b"SERVICE is not allowed" in body
+    assert answers[0] == answers[1]
+    assert answers[0][0][0] == 200 and answers[0][0][1].split() == [b"n", b"9772"] and len(answers[0][2]) == 3
+
+
+def test_the_workers_of_a_server_on_an_endpoint_may_reach_it_and_nothing_else():
+    import socket
+
+    from exograph.server.engine import Backend
+    from exograph.server.workers import WorkerPool
+
+    from .endpoints import free_port
+
+    listener, other = socket.socket(), free_port()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    try:
+        with WorkerPool(connect, 1, on_start=lambda: Backend.forbid_network(("127.0.0.1", port))) as pool:
+            assert pool.run(("127.0.0.1", port), 5) == "connected"
+            assert pool.run(("127.0.0.1", other), 5).startswith("PermissionError: exograph's query workers never use the network")
+            assert pool.run(("localhost", port), 5).startswith("PermissionError")  # another name for it is another place
+    finally:
+        listener.close()
+
+
+def connect(address: tuple[str, int]) -> str:
+    import socket
+
+    try:
+        with socket.create_connection(address, timeout=2):
+            return "connected"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"

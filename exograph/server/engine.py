@@ -11,6 +11,8 @@ process.
 
 from __future__ import annotations
 
+import functools
+import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -118,15 +120,20 @@ class Backend:
                     index = Index.open(kept)
                     if index is not None:
                         self.kg.__dict__["index"] = index
-        self.forbid_network()
+        self.forbid_network(getattr(self.store, "address", None))
         if self.limits.max_memory:
             _limit_memory(self.limits.max_memory)
 
     @staticmethod
-    def forbid_network() -> None:
+    def forbid_network(endpoint: tuple[str, int] | None = None) -> None:
         """No network from Python code in this process, whatever a query tries (the engine's own
-        network use, SERVICE, is refused before any query reaches it)."""
-        sys.addaudithook(_refuse_network)
+        network use, SERVICE, is refused before any query reaches it); when the store is a remote
+        endpoint (host, port), connections to it alone are let through."""
+        allowed: set[tuple[str, int]] = set()
+        if endpoint is not None:
+            host, port = endpoint
+            allowed = {(host, port)} | {(str(info[4][0]), port) for info in socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)}
+        sys.addaudithook(functools.partial(_refuse_network, frozenset(allowed)))
 
     # ------------------------------------------------------------------ jobs
 
@@ -255,6 +262,11 @@ def _limit_memory(extra: int) -> None:
         pass  # not Linux: the time limit still applies
 
 
-def _refuse_network(event: str, args: tuple[Any, ...]) -> None:
-    if event in _NETWORK_EVENTS:
-        raise PermissionError(f"exograph's query workers never use the network ({event} refused)")
+def _refuse_network(allowed: frozenset[tuple[str, int]], event: str, args: tuple[Any, ...]) -> None:
+    if event not in _NETWORK_EVENTS:
+        return
+    if allowed and event in ("socket.getaddrinfo", "socket.connect"):
+        host, port = (args[0], args[1]) if event == "socket.getaddrinfo" else (tuple(args[1])[:2] if isinstance(args[1], tuple) else (None, None))
+        if (str(host), int(port or 0)) in allowed:
+            return  # the store's own endpoint
+    raise PermissionError(f"exograph's query workers never use the network ({event} refused)")

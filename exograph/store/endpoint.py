@@ -32,8 +32,9 @@ from exograph.terms import IRI, BNode, Literal, Term, Triple
 if TYPE_CHECKING:
     import httpx
 
-#: rows asked for in one request when an answer is read in pages (Virtuoso's default cap is 10,000)
-PAGE = 10_000
+#: rows asked for in one request; a server that caps its answers lower (Virtuoso: 10,000 by
+#: default) is read in pages of its cap
+PAGE = 50_000
 TIMEOUT = 60.0  #: seconds to wait for an answer
 
 _JSON = "application/sparql-results+json"
@@ -74,8 +75,13 @@ class EndpointStore:
         self._lock = threading.Lock()
         self._graphs: list[IRI] | None = None
         self._size: int | None = None
-        auth = httpx.BasicAuth(user, password or "") if user else None
-        self._client = httpx.Client(auth=auth, timeout=httpx.Timeout(timeout), follow_redirects=False, trust_env=False)
+        self._auth = httpx.BasicAuth(user, password or "") if user else None
+        self._client = self._fresh_client()
+
+    def _fresh_client(self) -> httpx.Client:
+        import httpx
+
+        return httpx.Client(auth=self._auth, timeout=httpx.Timeout(self.timeout), follow_redirects=False, trust_env=False)
 
     @classmethod
     def from_environment(cls, url: str, *, graph: str | None = None) -> EndpointStore:
@@ -116,25 +122,37 @@ class EndpointStore:
             raise StoreError(f"the SPARQL endpoint {self.url} answered malformed SPARQL JSON results ({one_line(exc)})") from None
 
     def _select_values(self, sparql: str) -> list[tuple[str, ...]]:
-        """One of exograph's own SELECT queries, as lexical values (see :func:`exograph.store.select_values`),
-        read as CSV in pages of :attr:`page` rows, ordered so that the pages do not overlap; the
-        rows are counted first, so an answer a server cut short is an error, never a silent loss."""
+        """One of exograph's own SELECT queries, as lexical values (see :func:`exograph.store.select_values`).
+
+        The rows are counted first, then read as CSV: whole when they fit in a page of
+        :attr:`page` rows, else in pages in a stable order. A server that returns fewer rows
+        than asked for (a result cap, such as Virtuoso's ResultSetMaxRows) is read in pages of
+        what it returns; an answer that still falls short of the count is an error, never a
+        silent loss."""
         from exograph.query import with_prefixes
 
         inner = _strip_prologue(sparql)
         total = int(self._csv(with_prefixes(f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {inner} }} }}"))[0][0] or 0)
-        if total <= self.page:
+        rows: list[tuple[str, ...]] = []
+        page = self.page
+        if total <= page:
             rows = self._csv(with_prefixes(sparql))
-        else:
-            variables = " ".join(f"?{v}" for v in projected(inner))  # the columns in the query's order, and the sort key
-            rows = []
-            for offset in range(0, total, self.page):
-                page = f"SELECT {variables} WHERE {{ {{ {inner} }} }} ORDER BY {variables} LIMIT {self.page} OFFSET {offset}"
-                rows.extend(self._csv(with_prefixes(page)))
+            if len(rows) == total:
+                return rows
+            page, rows = max(len(rows), 1), []  # cut short: the server's cap, in pages of it
+        variables = " ".join(f"?{v}" for v in projected(inner))  # the columns in the query's order, and the sort key
+        while len(rows) < total:
+            ordered = f"SELECT {variables} WHERE {{ {{ {inner} }} }} ORDER BY {variables} LIMIT {page} OFFSET {len(rows)}"
+            got = self._csv(with_prefixes(ordered))
+            if not got:
+                break
+            if len(got) < min(page, total - len(rows)):
+                page = len(got)  # the server's cap: ask for no more than it gives
+            rows.extend(got)
         if len(rows) != total:
             raise StoreError(
-                f"the SPARQL endpoint {self.url} returned {len(rows)} of {total} rows: its result cap is below exograph's page size;"
-                f" set $EXOGRAPH_ENDPOINT_PAGE to at most the server's limit (Virtuoso: ResultSetMaxRows)"
+                f"the SPARQL endpoint {self.url} returned {len(rows)} of {total} rows; its results changed while being read,"
+                f" or it caps them below {page} (set $EXOGRAPH_ENDPOINT_PAGE to at most its limit)"
             )
         return rows
 
@@ -174,6 +192,22 @@ class EndpointStore:
         (data rewritten to the same size is not seen: clear the cache, or set $EXOGRAPH_NO_CACHE)."""
         key = json.dumps([self.url, self.graph, len(self), self.graphs()])
         return "endpoint-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The endpoint's host and port: the one place a server's sandboxed query workers may connect to."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+    def reopened(self) -> EndpointStore:
+        """The same endpoint with a client of its own (after a fork: a connection pool is not shared)."""
+        fresh = EndpointStore(self.url, graph=self.graph, timeout=self.timeout, page=self.page)
+        fresh._auth = self._auth
+        fresh._client = fresh._fresh_client()
+        fresh._graphs, fresh._size = self._graphs, self._size
+        return fresh
 
     @property
     def location(self) -> str:
