@@ -134,12 +134,14 @@ class KnowledgeGraph:
         cancer: str | None = None,
         limit: int | None = None,
         hedged: bool = True,
+        offset: int = 0,
     ) -> Neighbourhood:
         """Entities within ``depth`` relations of ``name`` (either direction), and the relations
         whose context names it (as cancer, donor, recipient, biofluid or site: its roles); with
         ``limit``, the nearest ``limit`` entities, the first ``limit`` relations and the first
         ``limit`` role relations (the totals are counted). ``hedged=False`` leaves out hedged
-        statements."""
+        statements. With ``offset``, the relations (and role relations) from that place on: the
+        next page of a hub's."""
         from collections import Counter
 
         index = self.index
@@ -148,12 +150,12 @@ class KnowledgeGraph:
         total = len(found.distances) - 1
         if limit is None:  # everything, in order
             page = sorted((d, n) for n, d in found.distances.items() if d > 0)
-            edges = sorted(found.edges)
-            role_edges = sorted(found.roles)
+            edges = sorted(found.edges)[offset:]
+            role_edges = sorted(found.roles)[offset:]
         else:  # the first page only: no need to sort a hub's whole neighbourhood
             page = heapq.nsmallest(limit, ((d, n) for n, d in found.distances.items() if d > 0))
-            edges = heapq.nsmallest(limit, found.edges)
-            role_edges = heapq.nsmallest(limit, found.roles)
+            edges = heapq.nsmallest(offset + limit, found.edges)[offset:]  # a page of the relations further on
+            role_edges = heapq.nsmallest(offset + limit, found.roles)[offset:]
         index.preload([n for _, n in page])
         wanted = sorted(set(edges) | set(role_edges))
         by_edge = dict(zip(wanted, self._relations_of(wanted), strict=True))

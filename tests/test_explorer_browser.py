@@ -203,6 +203,21 @@ def test_an_entity_only_in_context_shows_its_relations_and_graph(browser, contex
     assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}
 
 
+def test_a_hub_entity_pages_its_relations(browser, server):  # noqa: F811
+    """exosome takes part in 190 relations: a hundred at a time, with next and previous."""
+    page, events = open_explorer(browser, server, "#view=entity&name=exosome")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert page.text_content(".pager").startswith("Relations 1\u2013100: 190 relations")
+    assert page.locator("#entity-relations li.relation").count() == 100 and page.locator(".previous-page").count() == 0
+    page.click(".next-page")
+    page.wait_for_selector(".pager:has-text('Relations 101')")
+    assert "offset=100" in page.url and page.locator("#entity-relations li.relation").count() == 90
+    assert page.locator(".next-page").count() == 0
+    page.click(".previous-page")
+    page.wait_for_selector(".pager:has-text('Relations 1\u2013100')")
+    assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}
+
+
 def test_path_finder_flags_cross_cancer_paths_and_takes_the_options(browser, context_server):  # noqa: F811
     page, events = open_explorer(browser, context_server, "#view=path&source=miR-A&target=phenotype+P")
     page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)

@@ -657,3 +657,17 @@ def test_serve_an_on_disk_store(tmp_path_factory, kg):
         assert status == 403 and "it holds: <http://example.org/tiny>" in body.decode()
         reply = fetch(served.url + "api/path?" + urlencode({"source": "miR-21", "target": "paclitaxel resistance"}))
         assert reply.status == 200 and json.loads(reply.body)["paths"][1]["nodes"][1]["label"] == "APAF1"
+
+
+def test_a_hub_entity_is_listed_a_page_at_a_time(server, kg):
+    """/api/entity?offset=&limit= pages a hub's relations (in statement order), with the totals."""
+    whole = json.loads(fetch(server.url + "api/entity?name=exosome").body)
+    total = whole["total_relations"]
+    assert total > 40 and whole["offset"] == 0
+    first = json.loads(fetch(server.url + "api/entity?name=exosome&limit=20").body)
+    second = json.loads(fetch(server.url + "api/entity?name=exosome&limit=20&offset=20").body)
+    assert [r["statement"] for r in first["relations"] + second["relations"]] == [r["statement"] for r in whole["relations"]][:40]
+    assert second["offset"] == 20 and second["total_relations"] == total
+    last = json.loads(fetch(server.url + f"api/entity?name=exosome&limit=20&offset={total}").body)
+    assert last["relations"] == [] and last["total_relations"] == total
+    assert fetch(server.url + "api/entity?name=exosome&offset=-1").status == 400

@@ -86,8 +86,10 @@ def entity(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
     from exograph.serialize import entity_json
 
     found = kg.entity(_required(params, "name"))
-    hood = kg.neighbors(found.id, depth=1, limit=ENTITY_LIMIT)
-    return entity_json(kg.index, found, hood.edges, hood.roles, totals=(hood.total_edges, hood.total_roles))
+    offset = _integer(params, "offset", 0, 0, 1_000_000_000)
+    hood = kg.neighbors(found.id, depth=1, limit=_integer(params, "limit", ENTITY_LIMIT, 1, ENTITY_LIMIT), offset=offset)
+    data = entity_json(kg.index, found, hood.edges, hood.roles, totals=(hood.total_edges, hood.total_roles))
+    return {**data, "offset": offset}
 
 
 def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
@@ -119,7 +121,7 @@ ENDPOINTS: dict[str, tuple[tuple[str, ...], Callable[[KnowledgeGraph, Params], A
     "resolve": (("q", "limit"), resolve),
     "neighbors": (("name", "depth", "predicate", "cancer", "no_hedged"), neighbors),
     "path": (("source", "target", "max_hops", "cancer", "all", "undirected", "through_generic", "no_hedged"), path),
-    "entity": (("name",), entity),
+    "entity": (("name", "offset", "limit"), entity),
     "graph": (("name", "depth", "source", "target", "max_hops", "cancer", "through_generic", "no_hedged"), graph),
     "queries": ((), queries),
 }

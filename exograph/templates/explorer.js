@@ -39,6 +39,9 @@
     return "#" + new URLSearchParams(clean).toString();
   }
 
+  /* relations listed on an entity's page at a time (a hub has tens of thousands) */
+  var PAGE = 100;
+
   function go(params) {
     var hash = hashOf(params);
     if (location.hash === hash) { route(); } else { location.hash = hash; }
@@ -243,9 +246,9 @@
     document.body.setAttribute("data-view", name);
   }
 
-  function showEntity(name, depth) {
+  function showEntity(name, depth, offset) {
     byId("entity-depth").value = String(depth);
-    return api("entity", { name: name }).then(function (data) {
+    return api("entity", { name: name, offset: offset, limit: PAGE }).then(function (data) {
       var e = data.entity;
       document.title = e.label + " \u2014 exograph";
       byId("entity-label").textContent = e.label;
@@ -263,9 +266,23 @@
       order.sort(function (a, b) { return a.slice(a.indexOf(" ") + 1).localeCompare(b.slice(b.indexOf(" ") + 1)) || b.localeCompare(a); });
       var box = clear(byId("entity-relations"));
       var roles = data.through_context || [];
-      if (data.total_relations > data.relations.length || data.total_through_context > roles.length) {
-        box.appendChild(el("p", "Showing " + data.relations.length + " of " + data.total_relations + " relations and " + roles.length + " of " +
-          data.total_through_context + " relations naming it in their context (the first, in statement order).", "hint"));
+      var paged = offset > 0 || data.total_relations > offset + data.relations.length || data.total_through_context > offset + roles.length;
+      if (paged) {  // a hub: its relations a page at a time, in statement order
+        var pager = el("p", "Relations " + (offset + 1) + "\u2013" + (offset + Math.max(data.relations.length, roles.length)) + ": " +
+          data.total_relations + " relations and " + data.total_through_context + " naming it in their context in all. ", "hint pager");
+        if (offset > 0) {
+          var back = el("button", "Previous " + PAGE, "previous-page");
+          back.type = "button";
+          back.onclick = function () { go({ view: "entity", name: name, depth: depth, offset: Math.max(0, offset - PAGE) }); };
+          pager.appendChild(back);
+        }
+        if (data.total_relations > offset + data.relations.length || data.total_through_context > offset + roles.length) {
+          var next = el("button", "Next " + PAGE, "next-page");
+          next.type = "button";
+          next.onclick = function () { go({ view: "entity", name: name, depth: depth, offset: offset + PAGE }); };
+          pager.appendChild(next);
+        }
+        box.appendChild(pager);
       }
       if (!order.length) {
         box.appendChild(el("p", roles.length ? "No relation has this entity as subject or object; it takes part through the context of the relations below."
@@ -447,7 +464,7 @@
     document.body.setAttribute("data-graph", "none");
     var done;
     if (view === "entity") {
-      done = showEntity(p.name, parseInt(p.depth || "1", 10) || 1);
+      done = showEntity(p.name, parseInt(p.depth || "1", 10) || 1, Math.max(0, parseInt(p.offset || "0", 10) || 0));
     } else if (view === "path") {
       done = showPaths(p);
     } else if (view === "sparql") {
