@@ -504,7 +504,8 @@ def test_api_for_the_explorer(server, kg):
     drawing = kg.subgraph(focus="APAF1", depth=2)
     edges, highlight = drawing.edges, drawing.highlight
     expected = graph_data(kg.index, edges, highlight=highlight, focus=drawing.focus, roles=drawing.roles)
-    assert json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body) == json.loads(json.dumps(expected))
+    answer = json.loads(fetch(server.url + "api/graph?name=APAF1&depth=2").body)
+    assert (answer.pop("drawn"), answer.pop("total")) == (len(edges), drawing.total) and answer == json.loads(json.dumps(expected))
     from exograph.query import named_queries
 
     listed = json.loads(fetch(server.url + "api/queries").body)
@@ -671,3 +672,12 @@ def test_a_hub_entity_is_listed_a_page_at_a_time(server, kg):
     last = json.loads(fetch(server.url + f"api/entity?name=exosome&limit=20&offset={total}").body)
     assert last["relations"] == [] and last["total_relations"] == total
     assert fetch(server.url + "api/entity?name=exosome&offset=-1").status == 400
+
+
+def test_the_drawing_around_a_hub_is_capped_and_says_so(server):
+    """/api/graph draws at most `limit` relations (500 by default, as viz --limit) and gives the total."""
+    small = json.loads(fetch(server.url + "api/graph?name=exosome&limit=10").body)
+    assert small["drawn"] == 10 and small["total"] == 190 and len([e for e in small["edges"] if e.get("exo_kind") != "context"]) <= 10
+    whole = json.loads(fetch(server.url + "api/graph?name=exosome").body)
+    assert whole["drawn"] == whole["total"] == 190
+    assert fetch(server.url + "api/graph?name=exosome&limit=0").status == 400

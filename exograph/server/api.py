@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 Params = Mapping[str, str]
 #: most relations (and, apart, most relations naming it in their context) /api/entity lists for one entity
 ENTITY_LIMIT = 1000
+#: relations drawn around an entity (as ``viz --limit``: a browser draws a few thousand at most)
+GRAPH_LIMIT = 500
 
 
 def handle(kg: KnowledgeGraph, name: str, params: Params) -> Response:
@@ -105,10 +107,12 @@ def graph(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         path=(source, target) if source and target else None,
         max_hops=_integer(params, "max_hops", 4, 1, 8),
         cancer=params.get("cancer") or None,
+        limit=_integer(params, "limit", GRAPH_LIMIT, 1, 5 * GRAPH_LIMIT),
         through_generic=_flag(params, "through_generic"),
         hedged=not _flag(params, "no_hedged"),
     )
-    return graph_data(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles)
+    data = graph_data(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles)
+    return {**data, "drawn": len(drawing.edges), "total": max(drawing.total, len(drawing.edges))}
 
 
 def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:
@@ -122,7 +126,7 @@ ENDPOINTS: dict[str, tuple[tuple[str, ...], Callable[[KnowledgeGraph, Params], A
     "neighbors": (("name", "depth", "predicate", "cancer", "no_hedged"), neighbors),
     "path": (("source", "target", "max_hops", "cancer", "all", "undirected", "through_generic", "no_hedged"), path),
     "entity": (("name", "offset", "limit"), entity),
-    "graph": (("name", "depth", "source", "target", "max_hops", "cancer", "through_generic", "no_hedged"), graph),
+    "graph": (("name", "depth", "source", "target", "max_hops", "cancer", "through_generic", "no_hedged", "limit"), graph),
     "queries": ((), queries),
 }
 

@@ -174,7 +174,15 @@
   }
 
   function graphInto(container, legend, params) {
-    return api("graph", params).then(function (data) { draw(container, legend, data); });
+    return api("graph", params).then(function (data) {
+      var note = container.parentNode.querySelector(".graph-note");
+      if (note) { note.remove(); }
+      if (data.total > data.drawn) {  // a hub: the first relations drawn, the rest listed beside
+        note = el("p", "Drawing the first " + data.drawn + " of the " + data.total + " relations around it.", "hint graph-note");
+        container.parentNode.insertBefore(note, container);
+      }
+      draw(container, legend, data);
+    });
   }
 
   // ------------------------------------------------------------------ relations and evidence
