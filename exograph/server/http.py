@@ -9,8 +9,10 @@ the server answers only requests addressed to a loopback name (no DNS rebinding)
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import logging
+import re
 import signal
 import socket
 import threading
@@ -34,6 +36,12 @@ log = logging.getLogger("exograph.server")
 
 #: the largest request body read (a query, a form)
 MAX_BODY = 1_000_000
+#: the most bytes of headers read from one request (a request line and headers of a few KB is usual)
+MAX_HEADER_BYTES = 32_768
+#: the most connections served at once; one more is answered 503 and closed
+MAX_CONNECTIONS = 64
+#: a Host header: a name or an IPv4 address, or an IPv6 address in brackets, and maybe a port
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -126,8 +134,11 @@ class Server:
         url = urlsplit(target)
         path = url.path
         try:
+            if not target.startswith("/"):
+                raise ProtocolError("the request target must be a path (/sparql?...), not an absolute URI", 400)
             if not self._host_allowed(headers.get("host")):
                 raise ProtocolError(f"this server answers requests for {self.url} only (Host: {headers.get('host')})", 403)
+            self._refuse_cross_site(headers)
             if path in ("/sparql", "/sparql/"):
                 return self._sparql(method, url.query, headers, body)
             if method != "GET":
@@ -167,16 +178,61 @@ class Server:
         return Response(200, content_type, data, (("Cache-Control", "no-cache"),))
 
     def _host_allowed(self, host_header: str | None) -> bool:
-        if not self._loopback or host_header is None:
+        if host_header is None:
             return True
-        name = urlsplit(f"//{host_header}").hostname or ""
+        if not _HOST.fullmatch(host_header.strip()):  # no user info (evil.com@127.0.0.1), no path, no spaces
+            return False
+        if not self._loopback:
+            return True
+        name = urlsplit(f"//{host_header.strip()}").hostname or ""
         return name in ("localhost", self.host) or _is_loopback(name)
+
+    def _refuse_cross_site(self, headers: Mapping[str, str]) -> None:
+        """Refuse what a page of another origin makes a browser send: its ``Sec-Fetch-Site``
+        (cross-site, or same-site: another port of this machine), or an ``Origin`` that is not
+        this server's. A no-cors GET carries no Origin, so only Sec-Fetch-Site stops that route;
+        clients that are not browsers send neither, and are served."""
+        site = headers.get("sec-fetch-site", "").strip().lower()
+        if site in ("cross-site", "same-site"):
+            raise ProtocolError(f"a request from another site's page is refused (Sec-Fetch-Site: {site}); open the explorer at {self.url}", 403)
+        origin = headers.get("origin")
+        if origin is not None and origin.strip().lower() != f"http://{headers.get('host', '').strip().lower()}":
+            raise ProtocolError(f"a request from another origin is refused (Origin: {origin.strip()[:100]}); open the explorer at {self.url}", 403)
 
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     app: Server
+    _active = 0
+    _count = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread per connection, at most :data:`MAX_CONNECTIONS` at once: one more is told so and closed."""
+        with self._count:
+            busy = self._active >= MAX_CONNECTIONS
+            if not busy:
+                self._active += 1
+        if busy:
+            body = b"the server is serving as many connections as it takes; try again shortly\n"
+            try:
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\n"
+                    + b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body)
+                    + body
+                )
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._count:
+                self._active -= 1
 
 
 class _HTTPServer6(_HTTPServer):
@@ -219,7 +275,23 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (a malformed request line, a URL too long, an unknown method) as text."""
         self.close_connection = True
+        if code == HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
+            message = f"the request's headers are too large (at most {MAX_HEADER_BYTES} bytes, 100 headers); send fewer or smaller headers"
         self._send(text_response(message or HTTPStatus(code).phrase, code))
+
+    def parse_request(self) -> bool:
+        """http.server's parsing, with the headers read against a budget of :data:`MAX_HEADER_BYTES`
+        and exactly one Host header."""
+        raw = self.rfile
+        self.rfile = _Budget(raw, MAX_HEADER_BYTES)  # type: ignore[assignment]
+        try:
+            parsed = super().parse_request()
+        finally:
+            self.rfile = raw
+        if parsed and len(self.headers.get_all("Host") or ()) > 1:
+            self.send_error(HTTPStatus.BAD_REQUEST, "give one Host header")
+            return False
+        return parsed
 
     def _handle(self, method: str) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
@@ -265,7 +337,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away; nothing to tell it
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
-        log.info("%s %s", self.address_string(), format % args)
+        log.info("%s %s", self.address_string(), (format % args).translate(_CONTROL))
+
+
+#: control characters as escapes, so a request line cannot drive the terminal of whoever reads the log
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+class _Budget:
+    """A request's input, read line by line against a budget of bytes (for the headers)."""
+
+    def __init__(self, raw: Any, budget: int) -> None:
+        self.raw, self.left = raw, budget
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.raw.readline(min(limit, self.left + 1) if limit >= 0 else self.left + 1)
+        self.left -= len(line)
+        if self.left < 0:
+            raise http.client.LineTooLong("headers")
+        return bytes(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 def _bind(host: str, port: int) -> _HTTPServer:
@@ -288,6 +381,8 @@ def _load_assets() -> dict[str, tuple[str, bytes]]:
 
 
 def _single_values(query_string: str) -> dict[str, str]:
+    if query_string.count("&") + query_string.count(";") >= 50:
+        raise ProtocolError("more than 50 parameters in the URL; an API call takes a few")
     try:
         params = parse_qs(query_string, keep_blank_values=True, errors="strict", max_num_fields=50)
     except (UnicodeDecodeError, ValueError):

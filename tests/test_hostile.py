@@ -1,0 +1,114 @@
+"""Hostile requests to ``exograph serve``, each refused cleanly (issue #11's server probes): a
+page of another origin, forged or doubled Host headers, absolute-form targets, oversized headers,
+a flood of connections, control characters in the log, too many parameters."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .serving import Served, serving, stop
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    with serving(["-v"], cache_dir=tmp_path_factory.mktemp("cache")) as served:
+        yield served
+
+
+def raw(served: Served, request: bytes, timeout: float = 10.0) -> tuple[int, bytes]:
+    """Send ``request`` as it is; the status and the body of the answer."""
+    parts = urlsplit(served.url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as conn:
+        conn.sendall(request)
+        data = b""
+        while b"\r\n\r\n" not in data or len(data) < data.index(b"\r\n\r\n") + 4 + _length(data):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def _length(data: bytes) -> int:
+    for line in data.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1])
+    return 0
+
+
+def get(served: Served, target: str, *headers: str) -> tuple[int, bytes]:
+    host = urlsplit(served.url).netloc
+    lines = [f"GET {target} HTTP/1.1", f"Host: {host}", *headers, "Connection: close", "", ""]
+    return raw(served, "\r\n".join(lines).encode("latin-1"))
+
+
+def test_a_page_of_another_origin_is_refused_but_the_explorer_and_plain_clients_are_served(server: Served):
+    host = urlsplit(server.url).netloc
+    api = "/api/resolve?q=miR-21"
+    assert get(server, api)[0] == 200  # curl, a notebook: no browser headers
+    assert get(server, api, "Sec-Fetch-Site: same-origin", f"Origin: http://{host}")[0] == 200  # the explorer itself
+    assert get(server, api, "Sec-Fetch-Site: none")[0] == 200  # a URL typed or bookmarked
+    status, body = get(server, api, "Sec-Fetch-Site: cross-site")  # a no-cors GET from another site: no Origin sent
+    assert status == 403 and b"another site's page is refused (Sec-Fetch-Site: cross-site)" in body
+    assert get(server, api, "Sec-Fetch-Site: same-site")[0] == 403  # another port of this machine
+    status, body = get(server, "/sparql?query=ASK%7B%7D", "Origin: http://evil.example")
+    assert status == 403 and b"another origin is refused (Origin: http://evil.example)" in body
+    assert get(server, api, "Origin: null")[0] == 403
+
+
+def test_one_host_header_exactly_checked(server: Served):
+    port = urlsplit(server.url).port
+    two = f"GET /api/resolve?q=x HTTP/1.1\r\nHost: evil.com\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+    status, body = raw(server, two)
+    assert status == 400 and b"one Host header" in body
+    for host in (f"evil.com@127.0.0.1:{port}", "evil.com", f"127.0.0.1:{port}/x", ""):
+        sent = f"GET /api/resolve?q=x HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        assert raw(server, sent)[0] == 403, host
+    absolute = f"GET http://evil.com/api/resolve?q=x HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+    status, body = raw(server, absolute)
+    assert status == 400 and b"must be a path" in body
+
+
+def test_oversized_headers_are_refused_with_431(server: Served):
+    many = [f"X-Pad-{i}: {'a' * 4000}" for i in range(10)]  # 40 KB of headers
+    status, body = get(server, "/api/resolve?q=x", *many)
+    assert status == 431 and b"headers are too large (at most 32768 bytes" in body
+    assert get(server, "/api/resolve?q=x", *[f"X-Pad-{i}: {'a' * 60_000}" for i in range(2)])[0] == 431
+    assert get(server, "/api/resolve?q=miR-21")[0] == 200  # and the server goes on
+
+
+def test_a_flood_of_connections_is_told_to_wait_and_the_server_recovers(server: Served):
+    parts = urlsplit(server.url)
+    idle = []
+    try:
+        for _ in range(80):  # more than the server takes at once, each sending nothing
+            idle.append(socket.create_connection((parts.hostname, parts.port), timeout=10))
+        status, body = get(server, "/api/resolve?q=miR-21")
+        assert status == 503 and b"as many connections as it takes" in body
+    finally:
+        for conn in idle:
+            conn.close()
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and get(server, "/api/resolve?q=miR-21")[0] != 200:
+        time.sleep(0.2)
+    assert get(server, "/api/resolve?q=miR-21")[0] == 200
+
+
+def test_too_many_parameters_say_so(server: Served):
+    target = "/api/resolve?" + "&".join(f"p{i}=1" for i in range(60))
+    status, body = get(server, target)
+    assert status == 400 and b"more than 50 parameters" in body and b"percent-encode" not in body
+
+
+def test_the_request_log_escapes_control_characters(tmp_path: Path):
+    with serving(["-v"], cache_dir=tmp_path / "cache") as served:
+        get(served, "/api/resolve?q=%1b[2J\x1b]0;owned\x07")
+        code, err = stop(served.process)
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b]0;owned\\x07" in err
