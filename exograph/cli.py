@@ -82,9 +82,13 @@ def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None, endpoint
 
 def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     from exograph.kg import load
+    from exograph.text import safe
 
     options = ctx.find_root().obj
-    return load(options["data"] or None, store=options["store"], endpoint=options.get("endpoint"), endpoint_graph=options.get("endpoint_graph"))
+    kg = load(options["data"] or None, store=options["store"], endpoint=options.get("endpoint"), endpoint_graph=options.get("endpoint_graph"))
+    for note in getattr(kg.store, "notes", ()):
+        click.echo(safe(f"note: {note}"), err=True)
+    return kg
 
 
 def _say_subtypes(kg: Any, cancer: str | None) -> None:

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 INDEX_FILE = "index.sqlite"
 
 EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key

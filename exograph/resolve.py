@@ -8,6 +8,7 @@ non-small cell lung cancer and lung carcinoma), and on a miss suggests the neare
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,20 @@ class Match:
         return {"id": self.id, "label": self.label, "type": self.type, "score": self.score}
 
 
+#: dashes people paste (from PDFs: U+2010 hyphen, en and em dashes, the minus sign, full-width and small forms) -> '-'
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+
+
+def folded(name: str) -> str:
+    """A name as typed, in one form: Unicode NFKC (full-width letters as ASCII), every dash a
+    hyphen, surrounding space gone; case kept."""
+    return unicodedata.normalize("NFKC", name).translate(_DASHES).strip()
+
+
 def normalise(name: str) -> str:
     """A canonical key: lower case, Greek spelt out, microRNA prefixes as 'mir-', no punctuation
     except the hyphens of microRNA names, no plural 's'."""
-    text = name.strip().lower()
+    text = folded(name).lower()
     for letter, spelt in _GREEK.items():
         text = text.replace(letter, spelt)
     text = _MIRNA.sub("mir-", text)
@@ -67,7 +78,7 @@ def name_keys(entity: Entity) -> list[tuple[int, str, float]]:
     keys: list[tuple[int, str, float]] = []
     names = [(entity.label, EXACT_LABEL), (vocab.local_name(entity.id), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in entity.synonyms]
     for name, score in names:
-        keys.append((EXACT, name.strip().lower(), score))
+        keys.append((EXACT, folded(name).lower(), score))
         key = normalise(name)
         if key:
             keys.append((NORMAL, key, NORMALISED))
@@ -85,7 +96,7 @@ def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
     direct = index.node_id(name)
     if direct is not None:  # a full IRI
         scores[direct] = EXACT_LABEL
-    for node, score in index.lookup(EXACT, name.strip().lower()):
+    for node, score in index.lookup(EXACT, folded(name).lower()):
         scores[node] = max(scores.get(node, 0.0), score)
     key = normalise(name)
     for node, _ in index.lookup(NORMAL, key):
@@ -98,7 +109,7 @@ def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
         for child in index.narrower(node):
             scores.setdefault(child, NARROWER)
     index.preload(scores)
-    asked = name.strip()
+    asked = folded(name)
     cased = {n for n in scores if asked in (index.entity_of(n).label, *index.entity_of(n).synonyms)}
     matches = [Match(index.iri(n), index.entity_of(n).label, index.entity_of(n).type, score) for n, score in scores.items()]
     # names that differ only in case can mean different things (hsa-miR-21 the mature strand,

@@ -112,3 +112,43 @@ def test_the_request_log_escapes_control_characters(tmp_path: Path):
         get(served, "/api/resolve?q=%1b[2J\x1b]0;owned\x07")
         code, err = stop(served.process)
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]0;owned\\x07" in err
+
+
+# --------------------------------------------------------------------------- files and inputs
+
+
+def exograph(*args: str, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "exograph", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def test_output_onto_a_symlink_writes_through_it_and_an_unwritable_place_is_one_line(tmp_path: Path):
+    target = tmp_path / "real.html"
+    link = tmp_path / "link.html"
+    link.symlink_to(target)
+    assert exograph("viz", "-o", str(link)).returncode == 0
+    assert link.is_symlink() and target.is_file() and target.stat().st_size > 10_000  # the link kept, its file written
+    for command in (["viz", "-o", "/proc/x.html"], ["build", "-o", "/proc/t.ttl"]):
+        proc = exograph(*command)
+        assert proc.returncode == 1 and proc.stderr.startswith("Error: /proc/") and "cannot write it" in proc.stderr
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_file_that_adds_nothing_or_only_named_graphs_is_said(tmp_path: Path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("# nothing here\n", encoding="utf-8")
+    proc = exograph("--data", str(empty), "stats")
+    assert proc.returncode == 0 and f"note: {empty} added nothing" in proc.stderr
+    quads = tmp_path / "g.nq"
+    quads.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n", encoding="utf-8")
+    proc = exograph("--data", str(quads), "stats")
+    assert proc.returncode == 0 and "put quads in 1 named graph(s): exograph reads entities and relations from the default graph" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["miR\u201021", "miR\u201321", "\uff4d\uff49\uff32\uff0d\uff12\uff11", "MIR\u221221"])
+def test_pasted_dashes_and_full_width_forms_resolve(kg, name: str):
+    """What a PDF pastes (U+2010, an en dash, the minus sign) and full-width forms: NFKC and one dash."""
+    assert kg.entity(name).label == "miRNA-21"

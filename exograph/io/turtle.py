@@ -80,29 +80,42 @@ _RDF_TYPE = IRI(vocab.RDF + "type")
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never half-written. A path
-    that is not a regular file (``/dev/stdout``, a pipe) is written to as it is, never replaced."""
+    """Write ``text`` to ``path`` via a temporary file, flushed to disk, and a rename: never
+    half-written. A symbolic link is written through (the file it names is replaced, the link
+    kept); a path that is not a regular file (``/dev/stdout``, a pipe) is written to as it is,
+    never replaced. Any failure is a one-line DataError naming the path, and leaves no temporary."""
     import stat
 
+    from exograph.errors import DataError
+
+    path = Path(path)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        if path.is_symlink():
+            path = path.resolve()
+        try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+                return
+        except FileNotFoundError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
-            return
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+                handle.flush()
+                os.fsync(handle.fileno())
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual mode
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataError(f"{path}: cannot write it ({reason}); give a path in a directory you can write") from None
 
 
 # --------------------------------------------------------------------------- reading

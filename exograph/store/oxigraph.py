@@ -61,6 +61,7 @@ class OxigraphStore:
         self._length: int | None = None
         self._fingerprint: str | None = None
         self._dataset: tuple[Any, ...] | None = None  #: a view's default graph: the store's and some named graphs (see with_graphs)
+        self.notes: list[str] = []  #: what a user should know about the files loaded (one line each)
 
     # ------------------------------------------------------------------ construction
 
@@ -69,7 +70,18 @@ class OxigraphStore:
         """An in-memory store of RDF files (into the default graph) and of ``graphs`` (IRI -> file)."""
         store = cls(ox.Store(), sources=[Path(p) for p in sources])
         for path in store.sources:
+            small = path.is_file() and path.stat().st_size < 10_000_000  # counting a small store is cheap
+            before = len(store.inner) if small else 0
+            graphs_before = set(store.inner.named_graphs())
             parse_into(store.inner, path)
+            if small and len(store.inner) == before:
+                store.notes.append(f"{path} added nothing: it holds no RDF triples (is it empty, or not an RDF file?)")
+            added = set(store.inner.named_graphs()) - graphs_before
+            if added:
+                store.notes.append(
+                    f"{path} put quads in {len(added)} named graph(s): exograph reads entities and relations from the default graph, and"
+                    " named graphs as imported database evidence; give curated data as triples (Turtle, N-Triples), or load it into a store"
+                )
         for iri, path in sorted((graphs or {}).items()):
             parse_into(store.inner, Path(path), graph=iri)
         return store
