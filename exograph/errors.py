@@ -33,7 +33,8 @@ class UnknownEntityError(ExographError, LookupError):
         self.name = name
         self.suggestions = suggestions
         hint = "did you mean " + ", ".join(f"'{s}'" for s in suggestions) + "?" if suggestions else "try 'exograph resolve' with another spelling"
-        super().__init__(f"unknown entity '{name}'; {hint}")
+        shown = name if len(name) <= 80 else name[:77] + "..."  # a 100,000-character argument is not echoed back
+        super().__init__(f"unknown entity '{shown}'; {hint}")
 
 
 class UnknownPredicateError(ExographError, LookupError):

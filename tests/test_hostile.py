@@ -152,3 +152,31 @@ def test_a_file_that_adds_nothing_or_only_named_graphs_is_said(tmp_path: Path):
 def test_pasted_dashes_and_full_width_forms_resolve(kg, name: str):
     """What a PDF pastes (U+2010, an en dash, the minus sign) and full-width forms: NFKC and one dash."""
     assert kg.entity(name).label == "miRNA-21"
+
+
+def test_an_entity_bomb_and_a_binary_file_are_refused_before_parsing(tmp_path: Path):
+    """A 1 KB RDF/XML file with nine levels of nested entities took 18 s and 9 GB to parse: any DTD
+    is refused up front; a binary file is said to be one; nothing is created."""
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    bomb = tmp_path / "lol.rdf"
+    bomb.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [' + "".join(entities) + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a"><ex:p>&lol9;</ex:p></rdf:Description></rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    for args in (["--data", str(bomb), "stats"], ["load", str(bomb), "--store", str(tmp_path / "store")]):
+        proc = exograph(*args)
+        assert proc.returncode == 1 and "declares a DTD or XML entities" in proc.stderr and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "store").exists()
+    binary = tmp_path / "bin.ttl"
+    binary.write_bytes(b"\x00\x01\x02 not rdf")
+    proc = exograph("--data", str(binary), "stats")
+    assert proc.returncode == 1 and "is not a text RDF file (it holds binary data)" in proc.stderr
+    turtle = tmp_path / "html.ttl"  # a DOCTYPE inside a Turtle string is just text
+    turtle.write_text('<urn:a> <urn:b> "<!DOCTYPE html>" .\n', encoding="utf-8")
+    assert exograph("--data", str(turtle), "stats").returncode == 0
+
+
+def test_a_huge_name_is_not_echoed_back():
+    proc = exograph("resolve", "x" * 100_000)
+    assert proc.returncode == 1 and len(proc.stderr) < 400 and "..." in proc.stderr

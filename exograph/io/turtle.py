@@ -127,7 +127,10 @@ def parse_into(g: Graph, path: Path) -> None:
     """Parse an RDF file into ``g``; a syntax error becomes a one-line DataError with file:line."""
     if not path.is_file():
         raise DataError(f"{path}: no such file; pass an existing Turtle file to --data")
+    from exograph.store.oxigraph import refuse_unsafe
+
     fmt = _FORMATS.get(path.suffix.lower(), "turtle")
+    refuse_unsafe(path)
     try:
         g.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many types; all mean the file is malformed

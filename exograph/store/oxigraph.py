@@ -266,6 +266,7 @@ def parse_into(inner: ox.Store, path: Path, *, graph: str | None = None) -> None
     if not Path(path).is_file():
         raise DataError(f"{path}: no such file; give an existing RDF file (Turtle, N-Triples, RDF/XML, JSON-LD...)")
     fmt = rdf_format(path)
+    refuse_unsafe(path)
     try:
         if graph:
             inner.add_graph(ox.NamedNode(graph))  # held even when the file is empty
@@ -274,6 +275,23 @@ def parse_into(inner: ox.Store, path: Path, *, graph: str | None = None) -> None
         raise syntax_error(path, fmt, exc) from None
     except OSError as exc:
         raise DataError(f"{path}: cannot read it ({one_line(exc)})") from None
+
+
+def refuse_unsafe(path: Path) -> None:
+    """Refuse, before any parser sees it, a file that is not text (binary data), and an RDF/XML
+    file declaring a DTD or XML entities (an entity bomb: a kilobyte can expand to gigabytes)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65_536)  # a DOCTYPE comes before the root element, at the start
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({one_line(exc)})") from None
+    if b"\x00" in head:
+        raise DataError(f"{path} is not a text RDF file (it holds binary data); give Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD")
+    if rdf_format(path) == ox.RdfFormat.RDF_XML and re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
+        raise DataError(
+            f"{path} declares a DTD or XML entities (<!DOCTYPE ...>), which exograph refuses: a few nested entities can expand to"
+            " gigabytes; remove the DOCTYPE (RDF/XML needs none)"
+        )
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -400,6 +418,7 @@ def load_files(
         watcher, facts = _watch(files) if created and graph is None else (None, None)
         for path in files:
             fmt = rdf_format(path)
+            refuse_unsafe(path)
             target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
             try:
                 if progress is None:  # Oxigraph reads the file itself: fastest
