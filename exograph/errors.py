@@ -74,9 +74,14 @@ class WorkerDiedError(ServerError):
 
 
 class NoPathError(ExographError, LookupError):
-    """No path joins two entities within the hop limit (not a failure of the tool)."""
+    """No path joins two entities within the hop limit (not a failure of the tool); ``on_the_web``
+    says the same in the explorer's words (its form's options, not the command line's flags)."""
 
     exit_code = 3
+
+    def __init__(self, message: str, on_the_web: str | None = None) -> None:
+        super().__init__(message)
+        self.on_the_web = on_the_web or message
 
 
 class NothingToDrawError(ExographError, LookupError):

@@ -411,10 +411,16 @@ def no_path(index: Index, source: str, target: str, max_hops: int, cancer: str |
     ends = f"no path from '{index.label(source)}' to '{index.label(target)}' within {max_hops} hops{where}"
     if generic:
         shown = ", ".join(f"'{index.label(g)}'" for g in generic[:3]) + (f" and {len(generic) - 3} more" if len(generic) > 3 else "")
-        return NoPathError(f"{ends} but through generic entities ({shown}); give --through-generic to walk through them")
+        return NoPathError(
+            f"{ends} but through generic entities ({shown}); give --through-generic to walk through them",
+            f"{ends} but through generic entities ({shown}); tick 'through generic entities' to walk through them",
+        )
     if not hedged:
-        return NoPathError(f"{ends} without hedged statements; try without --no-hedged, a larger --max-hops, --undirected, or no --cancer")
-    return NoPathError(f"{ends}; try a larger --max-hops, --undirected, or no --cancer")
+        return NoPathError(
+            f"{ends} without hedged statements; try without --no-hedged, a larger --max-hops, --undirected, or no --cancer",
+            f"{ends} without hedged statements; untick 'leave out hedged statements', or allow more hops or no cancer",
+        )
+    return NoPathError(f"{ends}; try a larger --max-hops, --undirected, or no --cancer", f"{ends}; allow more hops (up to 8), or give no cancer")
 
 
 # --------------------------------------------------------------------------- neighbourhoods

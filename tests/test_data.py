@@ -220,6 +220,9 @@ def test_source_column_rules(tmp_path: Path):
     (directory / "relations" / "r.tsv").write_text("\n".join([lines[0], bad]) + "\n", encoding="utf-8")
     codes = sorted(p.code for p in read_curation(directory).problems)
     assert codes == ["bad-refs", "bad-source"]
+    injected = lines[2].replace("doi:10.0000/exograph-example", "doi:10.1234/x>a<b")  # would write an unparseable IRI
+    (directory / "relations" / "r.tsv").write_text("\n".join([lines[0], injected]) + "\n", encoding="utf-8")
+    assert [p.code for p in read_curation(directory).problems] == ["bad-source"]
 
 
 def claim(relation) -> tuple[str, str, str]:

@@ -234,7 +234,7 @@ def test_path_finder_flags_cross_cancer_paths_and_takes_the_options(browser, con
     page.fill("#path-target", "angiogenesis")
     page.click("#path-submit")
     page.wait_for_selector("#status.shown")
-    assert "--through-generic" in page.text_content("#status span")
+    assert "tick 'through generic entities'" in page.text_content("#status span")  # the form's option, not a CLI flag
     page.check("#path-through-generic")
     page.click("#path-submit")
     page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)

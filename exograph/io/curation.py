@@ -40,7 +40,8 @@ RELATION_COLUMNS = (
 )
 #: an optional last column: where the evidence comes from when it is not the review
 SOURCE_COLUMN = "source"
-_SOURCE = re.compile(r"pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}/\S+")
+#: a PubMed id, or a DOI whose suffix holds only characters an IRI can carry as they are
+_SOURCE = re.compile(r"pmid:[1-9][0-9]{0,8}|doi:10\.[0-9]{4,9}/[^\s<>\"{}|\\^`]+")
 
 #: syntax of cross-reference CURIEs by prefix (bioregistry prefixes)
 XREF_PATTERNS: dict[str, str] = {

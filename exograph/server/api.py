@@ -69,18 +69,22 @@ def neighbors(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
 
 
 def path(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
+    from exograph.errors import NoPathError
     from exograph.serialize import paths_json
 
-    found = kg.paths(
-        _required(params, "source"),
-        _required(params, "target"),
-        max_hops=_integer(params, "max_hops", 4, 1, 8),
-        cancer=params.get("cancer") or None,
-        all_paths=_flag(params, "all"),
-        undirected=_flag(params, "undirected"),
-        through_generic=_flag(params, "through_generic"),
-        hedged=not _flag(params, "no_hedged"),
-    )
+    try:
+        found = kg.paths(
+            _required(params, "source"),
+            _required(params, "target"),
+            max_hops=_integer(params, "max_hops", 4, 1, 8),
+            cancer=params.get("cancer") or None,
+            all_paths=_flag(params, "all"),
+            undirected=_flag(params, "undirected"),
+            through_generic=_flag(params, "through_generic"),
+            hedged=not _flag(params, "no_hedged"),
+        )
+    except NoPathError as exc:  # said with the explorer's options, not the command line's flags
+        raise NoPathError(exc.on_the_web) from None
     return paths_json(kg.index, found)
 
 

@@ -144,7 +144,14 @@ class Backend:
                 return self.sparql(job)
             if isinstance(job, ServiceJob):
                 return self.describe_service(job)
-            return api.handle(self.kg, job.name, dict(job.params))
+            answer = api.handle(self.kg, job.name, dict(job.params))
+            if len(answer.body) > self.limits.max_bytes:  # the explorer's calls obey --max-bytes as queries do
+                refusal = ResultTooLargeError(
+                    f"the answer is {len(answer.body)} bytes, more than the limit of {self.limits.max_bytes} (--max-bytes);"
+                    " ask for less (a smaller limit, fewer hops, no 'all')"
+                )
+                return error_response(refusal, as_json=True)
+            return answer
         except Exception as exc:  # a bug, not bad input: answer 500 and keep the worker alive
             return error_response(ServerError(f"internal error: {type(exc).__name__}: {exc}"), as_json=isinstance(job, ApiJob))
 
