@@ -24,4 +24,4 @@ python3 -m venv .venv
 .venv/bin/ruff check exograph tests benchmarks
 .venv/bin/ruff format --check exograph tests benchmarks
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --artifacts test-artifacts "$@"

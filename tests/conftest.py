@@ -13,6 +13,23 @@ from exograph.io.review import default_review_path
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--artifacts",
+        metavar="DIR",
+        help="keep the screenshots and the conformance summary in DIR (scripts/test.sh: test-artifacts/, ignored by git); default: a temporary directory",
+    )
+
+
+@pytest.fixture(scope="session")
+def artifacts(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tests keep what a person may want to look at afterwards; never the checkout unless asked."""
+    given = request.config.getoption("--artifacts")
+    place = Path(given) if given else tmp_path_factory.mktemp("artifacts")
+    place.mkdir(parents=True, exist_ok=True)
+    return place
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the user's cache from a test."""

@@ -11,7 +11,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("EXOGRAPH_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +49,13 @@ def drawn_pixels(page) -> int:
     )
 
 
-def test_graph_is_drawn_offline(browser, kg, tmp_path):
+def test_graph_is_drawn_offline(browser, kg, tmp_path, artifacts):
     page, events = open_page(browser, kg.to_html(), tmp_path, "graph.html")
     assert page.evaluate("exograph.nodes.length") == len({e.subject for e in kg.relations()} | {e.object for e in kg.relations()})
     assert page.evaluate("exograph.edges.length") == len(kg.relations())
     assert drawn_pixels(page) > 5000
     assert page.locator("#legend .legend-item").count() >= 10
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "graph.png"))
+    page.screenshot(path=str(artifacts / "graph.png"))
     assert events == {"requests": [], "errors": [], "dialogs": []}
 
 
@@ -81,13 +79,12 @@ def test_search_box_focuses_an_entity(browser, kg, tmp_path):
     assert page.text_content("#status").startswith("no entity matches")
 
 
-def test_path_is_highlighted(browser, kg, tmp_path):
+def test_path_is_highlighted(browser, kg, tmp_path, artifacts):
     page, _ = open_page(browser, kg.to_html(path=("miR-21", "paclitaxel resistance")), tmp_path, "path.html")
     on_path = page.evaluate("exograph.edges.get().filter(e => e.exo_on_path).map(e => e.label).sort()")
     assert on_path == ["confers resistance to", "mediates", "targets"]
     assert page.locator("#paths li").all_text_contents() == ["miRNA-21 → paclitaxel resistance", "miRNA-21 → APAF1 → paclitaxel resistance"]
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "path.png"))
+    page.screenshot(path=str(artifacts / "path.png"))
 
 
 def test_injected_label_stays_text(browser, tiny, tmp_path):
@@ -106,7 +103,7 @@ def test_injected_label_stays_text(browser, tiny, tmp_path):
     assert events["dialogs"] == [] and events["errors"] == []
 
 
-def test_a_focus_only_in_context_is_drawn_with_dashed_context_links(browser, ctx, tmp_path):
+def test_a_focus_only_in_context_is_drawn_with_dashed_context_links(browser, ctx, tmp_path, artifacts):
     page, events = open_page(browser, ctx.to_html(focus="NK cell"), tmp_path, "nk.html")
     assert page.evaluate("exograph.nodes.length") == 6  # NK cell, and the subjects and objects of its three relations
     assert page.evaluate("exograph.edges.get().filter(e => e.exo_kind === 'context').length") == 5
@@ -114,8 +111,7 @@ def test_a_focus_only_in_context_is_drawn_with_dashed_context_links(browser, ctx
     assert "NK cell as donor ofmiRNA-G —promotes→ phenotype P" in tips
     assert any(t.startswith("GENE-B —suppresses→ NK cell cytotoxicityhedged: the text states it with reservation") for t in tips)
     assert drawn_pixels(page) > 2000
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "graph-context.png"))
+    page.screenshot(path=str(artifacts / "graph-context.png"))
     assert events == {"requests": [], "errors": [], "dialogs": []}
 
 

@@ -12,7 +12,7 @@ its content, so the server holds it as an empty graph: it must hold every graph 
 Every case runs, its requests in order. Query cases must pass as the manifest says. Update cases
 must be refused, because the endpoint is read-only: the manifest expects seven of them to succeed,
 and those get 403 instead, after which the ASK each case sends must find that nothing changed.
-A summary is written to ``test-artifacts/conformance.txt``.
+A summary is written to ``conformance.txt`` in the artifacts folder (``--artifacts DIR``; scripts/test.sh gives test-artifacts/).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from exograph.server.protocol import ASK_FORMATS, GRAPH_FORMATS, SELECT_FORMATS
 from .serving import Served, serving
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "w3c-sparql11-protocol"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 if not (SUITE / "manifest.ttl").is_file():
     pytest.skip(f"W3C SPARQL 1.1 Protocol suite not found at {SUITE}", allow_module_level=True)
@@ -205,7 +204,7 @@ def test_update_case_is_refused(outcomes, case):
         assert first_status == 403 and b"read-only" in message
 
 
-def test_conformance_summary(outcomes):
+def test_conformance_summary(outcomes, artifacts):
     queries = [c for c in CASES if c.kind == "query"]
     updates = [c for c in CASES if c.kind == "update"]
     passed = sum(not outcomes[c.name].problems for c in queries)
@@ -218,8 +217,7 @@ def test_conformance_summary(outcomes):
         f"cases whose every status is the one the manifest expects: {verbatim}/{len(CASES)}"
         f" (the others: {', '.join(c.name for c in CASES if not outcomes[c.name].as_manifest_says)})",
     ]
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "conformance.txt").write_text("\n".join(lines) + "\n")
+    (artifacts / "conformance.txt").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     assert (passed, refused) == (len(queries), len(updates))
     assert {c.name for c in CASES if not outcomes[c.name].as_manifest_says} <= {c.name for c in updates}

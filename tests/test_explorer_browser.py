@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from .conftest import FIXTURES
@@ -11,8 +9,6 @@ from .serving import Served, serving
 from .test_browser import browser  # noqa: F401 - the shared headless-Chromium fixture
 
 pytestmark = pytest.mark.browser
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +52,14 @@ def drawn_pixels(page, selector: str) -> int:
     )
 
 
-def test_search_entity_and_path_finder(browser, server):  # noqa: F811
+def test_search_entity_and_path_finder(browser, server, artifacts):  # noqa: F811
     page, events = open_explorer(browser, server)
     page.locator("#search").press_sequentially("miR-21", delay=20)
-    page.wait_for_selector("#search-suggestions li.option")
+    # the suggestions of the whole name, not of the half-typed "miR-2" still on screen a moment before
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#search-suggestions li.option .label')].map(e => e.textContent).join('|') === 'miRNA-21|miRNA-21-5p'",
+        timeout=10_000,
+    )
     assert page.locator("#search-suggestions li.option .label").all_text_contents() == ["miRNA-21", "miRNA-21-5p"]
     page.click("#search-suggestions li.option >> nth=0")
 
@@ -74,8 +74,7 @@ def test_search_entity_and_path_finder(browser, server):  # noqa: F811
     assert any(h.startswith("miRNA-21 targets … (") for h in headings)  # relations from miRNA-21, by predicate
     assert any(h.startswith("… carries miRNA-21 (") for h in headings)  # and to it
     assert drawn_pixels(page, "#entity-graph") > 5000
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "explorer-entity.png"))
+    page.screenshot(path=str(artifacts / "explorer-entity.png"))
 
     page.click("#entity-paths")
     page.wait_for_selector("body[data-view=path]")
@@ -92,7 +91,7 @@ def test_search_entity_and_path_finder(browser, server):  # noqa: F811
     assert on_path == ["confers resistance to", "mediates", "targets"]
     assert "https://w3id.org/exograph/entity/APAF1" in page.evaluate("explorer.graph.nodes.getIds()")
     assert drawn_pixels(page, "#path-graph") > 1000
-    page.screenshot(path=str(ARTIFACTS / "explorer.png"))
+    page.screenshot(path=str(artifacts / "explorer.png"))
 
     # the address is the view: opened afresh, it shows the same paths
     shared = page.url
@@ -133,7 +132,7 @@ def test_suggestions_when_nothing_matches(browser, server, kg):  # noqa: F811
     assert events["errors"] == [] and events["blocked"] == []
 
 
-def test_sparql_box_runs_the_named_queries(browser, server):  # noqa: F811
+def test_sparql_box_runs_the_named_queries(browser, server, artifacts):  # noqa: F811
     page, events = open_explorer(browser, server, "#view=sparql")
     page.wait_for_selector("#sparql-examples option[value=resistance-via-gene]", state="attached")
     page.select_option("#sparql-examples", "resistance-via-gene")
@@ -154,7 +153,7 @@ def test_sparql_box_runs_the_named_queries(browser, server):  # noqa: F811
     page.click("#sparql-run")
     page.wait_for_selector("#sparql-results p.error:has-text('SPARQL updates')")
     assert page.text_content("#sparql-results p.error") == "SPARQL updates are not allowed: exograph queries are read-only"
-    page.screenshot(path=str(ARTIFACTS / "explorer-sparql.png"))
+    page.screenshot(path=str(artifacts / "explorer-sparql.png"))
     assert events["errors"] == [] and events["blocked"] == []
     assert events["console"] == [f"Failed to load resource: the server responded with a status of {s}" for s in ("400 (Bad Request)", "403 (Forbidden)")]
 
@@ -179,7 +178,7 @@ def context_server(tmp_path_factory: pytest.TempPathFactory, context_file) -> Se
         yield served
 
 
-def test_an_entity_only_in_context_shows_its_relations_and_graph(browser, context_server):  # noqa: F811
+def test_an_entity_only_in_context_shows_its_relations_and_graph(browser, context_server, artifacts):  # noqa: F811
     page, events = open_explorer(browser, context_server, "#view=entity&name=NK+cell")
     page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
     assert page.text_content("#entity-label") == "NK cell"
@@ -192,8 +191,7 @@ def test_an_entity_only_in_context_shows_its_relations_and_graph(browser, contex
     tip = page.evaluate("explorer.graph.edges.get().filter(e => e.exo_kind === 'context' && e.to.endsWith('/GENE-B'))[0].title.textContent")
     assert tip == "NK cell as recipient ofGENE-B —suppresses→ NK cell cytotoxicity (hedged)"
     assert drawn_pixels(page, "#entity-graph") > 1000
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "explorer-context.png"))
+    page.screenshot(path=str(artifacts / "explorer-context.png"))
 
     page.goto(context_server.url + "#view=entity&name=LONELY")
     page.wait_for_selector("#entity-label:text-is('LONELY')")
