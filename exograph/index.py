@@ -793,8 +793,11 @@ def _connect(target: str, *, uri: bool = False) -> sqlite3.Connection:
 def save(db: sqlite3.Connection, place: Path) -> None:
     """Write the index to ``place`` atomically (best effort: a place that cannot be written is
     simply not used, and the index is built again next time)."""
+    from exograph.io.turtle import remove_stale_temporaries
+
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(place)
         fd, tmp = tempfile.mkstemp(dir=place.parent, prefix=f".{place.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -802,6 +805,8 @@ def save(db: sqlite3.Connection, place: Path) -> None:
             with target:
                 db.backup(target)
             target.close()
+            with open(tmp, "rb+") as handle:  # on disk before the rename
+                os.fsync(handle.fileno())
             os.chmod(tmp, 0o644 if place.name == INDEX_FILE else 0o600)
             os.replace(tmp, place)
         except BaseException:

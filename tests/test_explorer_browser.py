@@ -119,16 +119,22 @@ def test_suggestions_when_nothing_matches(browser, server, kg):  # noqa: F811
     page.wait_for_selector("#entity-label:text-is('ovarian cancer')")
     page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
     assert page.url.endswith("name=ovarian+cancer")
-    page.goto(server.url + "#view=entity&name=no-such-thing")
-    page.wait_for_selector("#status.shown")
+    page.goto(server.url + "#view=entity&name=no-such-thing")  # from ovarian cancer's page: nothing of it may stay
+    page.wait_for_selector("#entity-type:text-is('not found')")
     from exograph.errors import UnknownEntityError
 
     near = kg.suggest("no-such-thing")
-    assert page.text_content("#status span") == str(UnknownEntityError("no-such-thing", near))
-    assert page.locator("#status button").all_text_contents() == near
-    page.click("#status button >> nth=0")
+    assert page.text_content("#entity-label") == "no-such-thing" and page.text_content("#entity-id") == "\u2014"
+    assert page.text_content("#entity-relations .not-found") == str(UnknownEntityError("no-such-thing", near))
+    assert page.locator("#entity-relations .near-names a").all_text_contents() == near
+    assert page.locator("#entity-relations li.relation").count() == 0 and page.locator("#entity-graph canvas").count() == 0  # no stale drawing
+    page.click("#entity-relations .near-names a >> nth=0")
     page.wait_for_selector(f"#entity-label:text-is('{near[0]}')")
     page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    page.goto(server.url + "#view=entity&name=no-such-thing")  # and a fresh load of that URL shows the same view
+    page.reload()
+    page.wait_for_selector("#entity-type:text-is('not found')")
+    assert page.locator("#entity-relations .near-names a").all_text_contents() == near
     assert events["errors"] == [] and events["blocked"] == []
 
 

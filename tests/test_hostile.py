@@ -180,3 +180,21 @@ def test_an_entity_bomb_and_a_binary_file_are_refused_before_parsing(tmp_path: P
 def test_a_huge_name_is_not_echoed_back():
     proc = exograph("resolve", "x" * 100_000)
     assert proc.returncode == 1 and len(proc.stderr) < 400 and "..." in proc.stderr
+
+
+def test_temporaries_left_by_killed_writers_are_cleaned_up(tmp_path: Path):
+    """A writer killed between its temporary and the rename leaves ``.NAME.*.tmp``: the next write
+    removes an old one, and keeps a fresh one (another writer may be at work)."""
+    import os
+    import time
+
+    from exograph.io.turtle import STALE_SECONDS, write_text_atomic
+
+    out = tmp_path / "graph.html"
+    old, fresh = tmp_path / ".graph.html.dead1.tmp", tmp_path / ".graph.html.busy2.tmp"
+    old.write_text("half", encoding="utf-8")
+    fresh.write_text("half", encoding="utf-8")
+    past = time.time() - STALE_SECONDS - 60
+    os.utime(old, (past, past))
+    write_text_atomic(out, "whole")
+    assert out.read_text(encoding="utf-8") == "whole" and not old.exists() and fresh.exists()

@@ -79,6 +79,27 @@ def rdflib_triples(g: Graph) -> Iterator[Triple]:
 _RDF_TYPE = IRI(vocab.RDF + "type")
 
 
+#: a temporary left this long beside its file was left by a process that was killed: removed
+STALE_SECONDS = 600
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporaries (``.NAME.*.tmp``) killed writers left beside ``path``; a recent one
+    may be another writer's at work, and is kept."""
+    import time
+
+    now = time.time()
+    try:
+        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+            try:
+                if now - tmp.stat().st_mtime > STALE_SECONDS:
+                    tmp.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file, flushed to disk, and a rename: never
     half-written. A symbolic link is written through (the file it names is replaced, the link
@@ -100,6 +121,7 @@ def write_text_atomic(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

@@ -24,6 +24,7 @@
         if (!response.ok) {
           var error = new Error(data.error || response.statusText);
           error.suggestions = data.suggestions || [];
+          error.status = response.status;
           throw error;
         }
         return data;
@@ -254,9 +255,47 @@
     document.body.setAttribute("data-view", name);
   }
 
+  /* An entity view with nothing of another entity left on it (while the next one loads, or when none is found). */
+  function clearEntity(label, kind) {
+    byId("entity-label").textContent = label;
+    byId("entity-type").textContent = kind;
+    ["entity-id", "entity-synonyms", "entity-xrefs"].forEach(function (id) { byId(id).textContent = "\u2014"; });
+    clear(byId("entity-relations"));
+    clear(byId("entity-legend"));
+    var note = byId("entity-graph").parentNode.querySelector(".graph-note");
+    if (note) { note.remove(); }
+    if (drawn) { drawn.destroy(); drawn = null; }
+    clear(byId("entity-graph"));
+  }
+
+  /* The one clear view of a name that is no entity: the message, and the nearest names to go to. */
+  function entityNotFound(name, error) {
+    clearEntity(name, "not found");
+    document.title = "not found \u2014 exograph";
+    var box = byId("entity-relations");
+    box.appendChild(el("p", error.message, "not-found"));
+    if (error.suggestions.length) {
+      var list = el("ul", null, "near-names");
+      error.suggestions.forEach(function (label) {
+        var li = el("li");
+        var a = el("a", label);
+        a.href = hashOf({ view: "entity", name: label });
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    document.body.setAttribute("data-graph", "none");
+  }
+
   function showEntity(name, depth, offset) {
     byId("entity-depth").value = String(depth);
-    return api("entity", { name: name, offset: offset, limit: PAGE }).then(function (data) {
+    clearEntity(name, "\u2026");
+    return api("entity", { name: name, offset: offset, limit: PAGE }).catch(function (error) {
+      if (error.status === 404) { entityNotFound(name, error); return null; }
+      throw error;
+    }).then(function (data) {
+      if (data === null) { return Promise.resolve(); }
       var e = data.entity;
       document.title = e.label + " \u2014 exograph";
       byId("entity-label").textContent = e.label;
