@@ -1,6 +1,19 @@
-"""Hostile requests to ``exograph serve``, each refused cleanly (issue #11's server probes): a
-page of another origin, forged or doubled Host headers, absolute-form targets, oversized headers,
-a flood of connections, control characters in the log, too many parameters."""
+"""The standing probe suite: hostile requests, files and inputs, each refused cleanly, so that no
+later change reopens them (issue #11).
+
+Here: a page of another origin, forged or doubled Host headers, absolute-form targets, oversized
+headers, a flood of connections, control characters in the log, too many parameters; outputs onto
+symlinks and unwritable places, temporaries of killed writers, files that add nothing or only named
+graphs, entity bombs, binary files, huge names, pasted dashes; answers that could inject triples or
+break XML.
+
+The probes that already held live beside the code they guard and run in the same suite:
+``test_server.py`` (updates by every route, SERVICE in every form, FROM / FROM NAMED to a trap
+server on loopback, traversal, DNS-rebinding Hosts, slowloris, a runaway query, --max-* limits,
+XSS in API answers), ``test_store.py`` (nothing fetched by any store), ``test_sparql.py`` (deep
+nesting read without recursion), ``test_browser.py`` and ``test_explorer_browser.py`` (XSS payloads
+in every field, in Chromium), ``test_workers.py`` (workers die with the server, no network in a
+worker), ``test_cli.py`` (one-line errors, terminal-safe output)."""
 
 from __future__ import annotations
 
@@ -198,3 +211,46 @@ def test_temporaries_left_by_killed_writers_are_cleaned_up(tmp_path: Path):
     os.utime(old, (past, past))
     write_text_atomic(out, "whole")
     assert out.read_text(encoding="utf-8") == "whole" and not old.exists() and fresh.exists()
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def test_an_iri_holding_angle_brackets_cannot_inject_triples_into_an_answer():
+    """Turtle and TSV answers escape '>' in an IRI (re-parsed, one triple is one triple); the
+    formats that cannot escape it refuse it."""
+    import pyoxigraph as ox
+
+    from exograph.server.engine import graph_bytes, table_bytes
+    from exograph.store import QueryResult
+    from exograph.terms import IRI
+
+    evil = IRI("urn:x> <urn:evil> <urn:y")
+    from rdflib import Graph
+
+    turtle = graph_bytes([(IRI("urn:a"), IRI("urn:b"), evil)], "turtle")
+    parsed = list(Graph().parse(data=turtle.decode(), format="turtle"))
+    assert len(parsed) == 1 and str(parsed[0][2]) == str(evil)  # one triple, its IRI whole: nothing injected
+    with pytest.raises(SyntaxError):  # Oxigraph refuses such an IRI outright, which injects nothing either
+        list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    tsv = table_bytes(QueryResult("SELECT", variables=["x"], rows=[(evil,)]), "tsv").decode()
+    assert tsv.splitlines() == ["?x", "<urn:x\\u003E\\u0020\\u003Curn:evil\\u003E\\u0020\\u003Curn:y>"]
+    with pytest.raises((ValueError, SyntaxError), match="Invalid IRI"):
+        graph_bytes([(IRI("urn:a"), IRI("urn:b"), evil)], "ntriples")
+
+
+def test_an_escaped_angle_bracket_in_a_data_iri_is_refused_in_one_line(tmp_path: Path):
+    data = tmp_path / "evil.ttl"
+    data.write_text("<urn:a> <urn:b> <urn:x\\u003E\\u0020\\u003Curn:evil\\u003E> .\n", encoding="utf-8")
+    proc = exograph("--data", str(data), "stats")
+    assert proc.returncode == 1 and f"{data}:1: malformed Turtle" in proc.stderr and "Invalid IRI code point '>'" in proc.stderr
+
+
+def test_xml_results_never_carry_what_xml_cannot():
+    from exograph.errors import ExographError
+    from exograph.server.engine import table_bytes
+    from exograph.store import QueryResult
+    from exograph.terms import XSD_STRING, Literal
+
+    with pytest.raises(ExographError, match="U\\+0001, which XML cannot carry"):
+        table_bytes(QueryResult("SELECT", variables=["x"], rows=[(Literal("a\x01b", XSD_STRING),)]), "xml")
