@@ -31,7 +31,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ExographError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from exograph.text import safe
+
+            click.echo(safe(f"Error: {exc}"), err=True)  # names from the data may hold escapes or bidi overrides
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             ctx.exit(0)

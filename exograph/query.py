@@ -274,6 +274,13 @@ def _xml_safe(text: str) -> str:
 
 
 def _cell(term: Term) -> str:
+    """A term as a table shows it, terminal-safe (no escape sequences, no bidi overrides)."""
+    from exograph.text import safe
+
+    return safe(_plain(term))
+
+
+def _plain(term: Term) -> str:
     if isinstance(term, Literal):
         return term.value
     if isinstance(term, BNode):

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .serving import Served, serving, stop
+from .test_browser import browser  # noqa: F401 - the Chromium fixture
 
 
 @pytest.fixture(scope="module")
@@ -254,3 +255,33 @@ def test_xml_results_never_carry_what_xml_cannot():
 
     with pytest.raises(ExographError, match="U\\+0001, which XML cannot carry"):
         table_bytes(QueryResult("SELECT", variables=["x"], rows=[(Literal("a\x01b", XSD_STRING),)]), "xml")
+
+
+BIDI = "abc\u202eevil\x1b]0;owned\x07"
+
+
+def test_bidi_overrides_and_escapes_in_labels_are_neutralised_everywhere(tmp_path: Path, browser):  # noqa: F811
+    """A label holding U+202E (which shows 'abc' + 'live' reversed) and an OSC escape: escaped in
+    the CLI's tables and did-you-mean messages, and shown as \\uNNNN in the offline page and the explorer."""
+    data = tmp_path / "bidi.ttl"
+    data.write_text(
+        f'<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "{BIDI}" .\n'
+        "<urn:x:a> a <https://w3id.org/exograph/ontology#MicroRNA> .\n"
+        "<urn:x:a> <https://w3id.org/exograph/ontology#targets> <urn:x:b> .\n",
+        encoding="utf-8",
+    )
+    for args in (["resolve", "abd"], ["query", "SELECT ?l WHERE { ?s rdfs:label ?l }"], ["neighbors", "urn:x:a"]):
+        proc = exograph("--data", str(data), *args)
+        shown = proc.stdout + proc.stderr
+        assert "\u202e" not in shown and "\x1b" not in shown and "\x07" not in shown, args
+        assert "\\u202e" in shown, args
+    page_file = tmp_path / "page.html"
+    assert exograph("--data", str(data), "viz", "-o", str(page_file)).returncode == 0
+    page = browser.new_page()
+    try:
+        page.goto(page_file.as_uri())
+        page.wait_for_function("() => window.exograph && exograph.nodes.length > 0")
+        labels = page.evaluate("exograph.nodes.get().map(n => n.label)")
+        assert any(label.startswith("abc\\u202eevil\\u001b]0;owned\\u0007") for label in labels) and not any("\u202e" in label for label in labels)
+    finally:
+        page.close()

@@ -4,9 +4,16 @@
 var ExographGraph = (function () {
   "use strict";
 
+  /* Text from the data as it reads: control characters and bidi overrides (U+202E turns
+   * "abc" into "cba" for the reader) written as \uNNNN, so no label can disguise another. */
+  var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(UNSAFE, function (c) { return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+  }
+
   function el(tag, text, cls) {
     var node = document.createElement(tag);
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (text !== undefined && text !== null) { node.textContent = visible(text); }
     if (cls) { node.className = cls; }
     return node;
   }
@@ -61,11 +68,13 @@ var ExographGraph = (function () {
     var nodes = new vis.DataSet(data.nodes.map(function (n) {
       var copy = Object.assign({}, n);
       copy.title = nodeTip(n);
+      copy.label = visible(n.label);  // drawn on the canvas: no override may reorder it
       return copy;
     }));
     var edges = new vis.DataSet(data.edges.map(function (e) {
       var copy = Object.assign({}, e);
       copy.title = edgeTip(e, labels);
+      if (e.label) { copy.label = visible(e.label); }
       return copy;
     }));
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
@@ -79,5 +88,5 @@ var ExographGraph = (function () {
     return { network: network, nodes: nodes, edges: edges, labels: labels };
   }
 
-  return { draw: draw, el: el };
+  return { draw: draw, el: el, visible: visible };
 })();
