@@ -285,3 +285,32 @@ def test_bidi_overrides_and_escapes_in_labels_are_neutralised_everywhere(tmp_pat
         assert any(label.startswith("abc\\u202eevil\\u001b]0;owned\\u0007") for label in labels) and not any("\u202e" in label for label in labels)
     finally:
         page.close()
+
+
+def test_a_memory_error_in_a_worker_is_said_as_what_it_is(tiny, monkeypatch):
+    """A query that runs into --max-memory while being read or answered gets a true message (422),
+    never "malformed SPARQL: MemoryError" or an internal error."""
+    from exograph.server.engine import Backend, Limits, SparqlJob
+    from exograph.server.protocol import QueryRequest
+
+    backend = Backend(tiny, limits=Limits(max_memory=300_000_000))
+
+    def exhausted(job):
+        raise MemoryError
+
+    monkeypatch.setattr(backend, "sparql", exhausted)
+    response = backend.handle(SparqlJob(QueryRequest("SELECT * WHERE { ?s ?p ?o }"), None, "http://localhost/sparql"))
+    assert response.status == 422 and b"more than 300 MB of memory (the --max-memory limit)" in response.body and b"malformed" not in response.body
+
+
+def test_every_path_between_hubs_is_capped(server: Served):
+    """/api/path?all=1&undirected=1&max_hops=8 once returned 13.5 MB: now at most PATH_CAP paths,
+    and an answer past --max-bytes (10 MB) is refused in one line instead of sent."""
+    import json
+
+    from exograph.paths import PATH_CAP
+
+    status, body = get(server, "/api/path?source=miR-21&target=metastasis&all=1&undirected=1&max_hops=8")
+    assert status == 200 and len(json.loads(body.decode())["paths"]) <= PATH_CAP and len(body) < 10_000_000
+    status, body = get(server, "/api/path?source=miR-21&target=metastasis&all=1&undirected=1&max_hops=8&through_generic=1")
+    assert status == 422 and b"(--max-bytes)" in body and len(body) < 1000

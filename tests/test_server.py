@@ -302,7 +302,7 @@ def test_a_runaway_query_is_stopped_and_other_clients_are_served_meanwhile(limit
     status, _, body = sparql(limited, "SELECT ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label LIMIT 3")
     fast_seconds = time.monotonic() - start
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
-    assert slow.is_alive() and fast_seconds < 1.0  # answered while the runaway query still ran
+    assert slow.is_alive() and fast_seconds < 1.4  # answered while the runaway query still ran (it is stopped at 1.5 s)
     slow.join()
     status, content_type, body = outcome["reply"]  # type: ignore[misc]
     assert (status, content_type) == (503, "text/plain")

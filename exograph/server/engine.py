@@ -152,6 +152,11 @@ class Backend:
                 )
                 return error_response(refusal, as_json=True)
             return answer
+        except MemoryError:  # reading a huge query, or answering, ran into --max-memory: say so, never "malformed"
+            megabytes = self.limits.max_memory // 1_000_000
+            limit = f"more than {megabytes} MB of memory (the --max-memory limit)" if self.limits.max_memory else "more memory than is free"
+            refusal = ResultTooLargeError(f"the request needed {limit} and was stopped; send a smaller query, or narrow it")
+            return error_response(refusal, as_json=isinstance(job, ApiJob))
         except Exception as exc:  # a bug, not bad input: answer 500 and keep the worker alive
             return error_response(ServerError(f"internal error: {type(exc).__name__}: {exc}"), as_json=isinstance(job, ApiJob))
 
