@@ -53,12 +53,17 @@ def oxigraph_server(files: Sequence[Path], directory: Path, *, graph: str | None
         wait_until_answering(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Stop a server: SIGTERM, then SIGKILL if it has not ended within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
@@ -139,9 +144,4 @@ def virtuoso_server(files: Sequence[Path], directory: Path, *, graph: str) -> It
         subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba", f"exec={load}"], check=True, capture_output=True, timeout=300)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 30)
