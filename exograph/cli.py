@@ -374,6 +374,28 @@ def hierarchy(curation: Path | None, reference: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "nt", "nq", "ttl"]), required=True, help="The format to write.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Where to write it ('-': standard output), atomically.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str) -> None:
+    """The graph as GraphML, GEXF, Cytoscape.js JSON (entities and relations) or N-Triples, N-Quads,
+    Turtle (every triple), from the packaged graph, --data, --store or --endpoint."""
+    import sys
+
+    from exograph.export import export as exported
+
+    data = exported(_kg(ctx), fmt)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from exograph.io.turtle import write_text_atomic
+
+    write_text_atomic(Path(output), data.decode("utf-8"))
+    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+
+
+@cli.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--curation", type=click.Path(file_okay=False, path_type=Path), help="Also check a curation directory (tables and quotes).")
 @click.option("--review", type=click.Path(dir_okay=False, path_type=Path), help="The review's text, for the quote check.")

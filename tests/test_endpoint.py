@@ -319,3 +319,15 @@ def connect(address: tuple[str, int]) -> str:
             return "connected"
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
+
+
+def test_export_over_the_endpoint_equals_the_local_export(server: str, kg):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from exograph.export import export
+
+    remote = KnowledgeGraph(EndpointStore(server))
+    ours, theirs = (Graph().parse(data=export(k, "nt").decode(), format="nt") for k in (kg, remote))
+    assert isomorphic(ours, theirs)  # the same triples (the ontology's blank nodes named by each store)
+    assert json.loads(export(remote, "cyjs")) == json.loads(export(kg, "cyjs"))

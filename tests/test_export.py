@@ -1,0 +1,83 @@
+"""exograph export: each format read back by a tool exograph did not write, with every relation."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from exograph import resources
+from exograph.errors import ExographError
+from exograph.export import FORMATS, export
+
+
+def test_graphml_and_gexf_read_back_by_networkx_with_every_relation(kg):
+    """411 relations join fewer node pairs (several pairs carry more than one): a multigraph, keyed
+    by statement, so none vanishes; attributes are plain values."""
+    stats = kg.stats()
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        graph = read(io.BytesIO(export(kg, fmt)))
+        assert graph.is_multigraph() and graph.number_of_nodes() == stats["entities"] and graph.number_of_edges() == stats["relations"], fmt
+        assert len({(u, v) for u, v in graph.edges()}) < graph.number_of_edges()  # pairs joined by several relations are kept apart
+        apaf1 = "https://w3id.org/exograph/entity/APAF1"
+        assert graph.nodes[apaf1]["label"] == "APAF1" and graph.nodes[apaf1]["type"] == "GeneOrProtein"
+        edge = next(d for _, v, d in graph.edges(data=True) if v == apaf1 and d["label"] == "targets")
+        assert edge["refs"] == "49" and edge["cancer"] == "https://w3id.org/exograph/entity/ovarian-cancer"
+
+
+def test_cytoscape_json_is_a_multigraph_read_back_by_networkx(kg):
+    data = json.loads(export(kg, "cyjs"))
+    assert data["multigraph"] is True and data["directed"] is True
+    keys = [e["data"]["key"] for e in data["elements"]["edges"]]
+    assert len(keys) == len(set(keys)) == kg.stats()["relations"]  # distinct keys: the statements
+    graph = nx.cytoscape_graph(data)
+    assert graph.number_of_edges() == kg.stats()["relations"] and graph.number_of_nodes() == kg.stats()["entities"]
+
+
+def test_rdf_exports_are_isomorphic_to_what_was_loaded(kg):
+    source = Graph()
+    for path in (resources.packaged_triples(), resources.ontology_file()):
+        source.parse(path)
+    for fmt, syntax in (("nt", "nt"), ("ttl", "turtle")):
+        assert isomorphic(Graph().parse(data=export(kg, fmt).decode(), format=syntax), source), fmt
+    lines = export(kg, "nt").decode().splitlines()
+    assert lines == sorted(lines)  # sorted, so diffs of exports are readable
+
+
+def test_nquads_carry_the_named_graphs(both):
+    """Curated data in the default graph, imported database evidence in its named graph: N-Quads,
+    read back by Oxigraph's parser, keep each triple where it is."""
+    import pyoxigraph as ox
+
+    from exograph.store.oxigraph import from_ox
+
+    quads = list(ox.parse(export(both, "nq"), format=ox.RdfFormat.N_QUADS))
+    by_graph: dict[str, set[tuple[object, ...]]] = {}
+    for q in quads:
+        where = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        by_graph.setdefault(where, set()).add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    assert set(by_graph) == {"", *both.store.graphs()} and len(by_graph) > 1
+    assert by_graph[""] == set(both.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples)
+    for g in both.store.graphs():
+        assert by_graph[g] == set(both.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}").triples)
+
+
+def test_the_command_writes_a_file_or_standard_output(tmp_path: Path):
+    out = tmp_path / "graph.graphml"
+    proc = subprocess.run([sys.executable, "-m", "exograph", "export", "--format", "graphml", "-o", str(out)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stderr.startswith(f"wrote {out} (graphml, ")
+    assert nx.read_graphml(out).number_of_edges() > 400
+    piped = subprocess.run([sys.executable, "-m", "exograph", "export", "--format", "nt"], capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stdout.count(b"\n") > 9000
+    bad = subprocess.run([sys.executable, "-m", "exograph", "export", "--format", "xlsx"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "'xlsx' is not one of" in bad.stderr
+    with pytest.raises(ExographError, match="no export format 'xlsx'"):
+        export(None, "xlsx")  # type: ignore[arg-type]
+    assert set(FORMATS) == {"graphml", "gexf", "cyjs", "nt", "nq", "ttl"}
