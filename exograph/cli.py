@@ -374,12 +374,12 @@ def hierarchy(curation: Path | None, reference: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "nt", "nq", "ttl"]), required=True, help="The format to write.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "nt", "nq", "ttl", "jsonld"]), required=True, help="The format to write.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Where to write it ('-': standard output), atomically.")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str) -> None:
     """The graph as GraphML, GEXF, Cytoscape.js JSON (entities and relations) or N-Triples, N-Quads,
-    Turtle (every triple), from the packaged graph, --data, --store or --endpoint."""
+    Turtle, JSON-LD (every triple), from the packaged graph, --data, --store or --endpoint."""
     import sys
 
     from exograph.export import export as exported

@@ -5,9 +5,10 @@
   plain values), read back by networkx (and Gephi, Cytoscape, igraph).
 * ``cyjs``: Cytoscape.js JSON (``networkx.cytoscape_data``), a multigraph: the relations that join
   the same two entities are distinct edges with their statement as key, so none vanishes.
-* ``nt``, ``ttl``: the store's default graph (the curated data and the ontology beside it, as
-  loaded), N-Triples sorted line by line or Turtle; ``nq``: the default graph and every named graph
-  (imported database evidence), as sorted N-Quads.
+* ``nt``, ``ttl``, ``jsonld`` (compact, the exograph prefixes as its inline ``@context``): the
+  store's default graph (the curated data and the ontology beside it, as loaded), N-Triples sorted
+  line by line; ``nq``: the default graph and every named graph (imported database evidence), as
+  sorted N-Quads.
 
 The graph formats carry the entities and relations only; the RDF formats carry every triple.
 """
@@ -32,6 +33,7 @@ FORMATS: dict[str, str] = {
     "nt": "N-Triples, sorted: the default graph (data and ontology)",
     "nq": "N-Quads, sorted: the default graph and every named graph",
     "ttl": "Turtle: the default graph (data and ontology)",
+    "jsonld": "JSON-LD, compact, its @context inline: the default graph (data and ontology)",
 }
 
 
@@ -53,6 +55,10 @@ def export(kg: KnowledgeGraph, fmt: str) -> bytes:
         from exograph.io.turtle import turtle_text
 
         return turtle_text(triples).encode("utf-8")
+    if fmt == "jsonld":
+        from exograph.io.jsonld import jsonld_text
+
+        return (jsonld_text(triples) + "\n").encode("utf-8")
     lines = [_line(t) for t in triples]
     if fmt == "nq":
         for graph_iri in kg.store.graphs():

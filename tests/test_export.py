@@ -80,4 +80,19 @@ def test_the_command_writes_a_file_or_standard_output(tmp_path: Path):
     assert bad.returncode == 2 and "'xlsx' is not one of" in bad.stderr
     with pytest.raises(ExographError, match="no export format 'xlsx'"):
         export(None, "xlsx")  # type: ignore[arg-type]
-    assert set(FORMATS) == {"graphml", "gexf", "cyjs", "nt", "nq", "ttl"}
+    assert set(FORMATS) == {"graphml", "gexf", "cyjs", "nt", "nq", "ttl", "jsonld"}
+
+
+def test_jsonld_expands_with_pyld_to_the_same_triples_and_fetches_nothing(kg):
+    """pyld, a JSON-LD processor exograph did not write, expands the compact document (its context
+    inline) to exactly the triples exported as N-Triples; a document loader that refuses every URL
+    proves nothing is fetched."""
+    from pyld import jsonld
+
+    def refuse(url, options=None):  # pragma: no cover - called only if something tried to fetch
+        raise AssertionError(f"pyld tried to fetch {url}")
+
+    document = json.loads(export(kg, "jsonld"))
+    assert isinstance(document["@context"], dict) and "ent" in document["@context"]
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": refuse})
+    assert isomorphic(Graph().parse(data=nquads, format="nt"), Graph().parse(data=export(kg, "nt").decode(), format="nt"))
