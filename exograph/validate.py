@@ -154,6 +154,8 @@ class Ontology:
     subclasses: tuple[tuple[str, str], ...]  #: (subclass, superclass) IRI pairs
     domains: dict[str, frozenset[str]]  #: predicate -> the classes its subject may have (any of)
     ranges: dict[str, frozenset[str]]
+    #: (subproperty, superproperty) IRI pairs: a relation must also meet its super-properties' domains and ranges
+    subproperties: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def read(cls, path: Path) -> Ontology:
@@ -187,7 +189,16 @@ class Ontology:
         pairs = ((s, o) for s, props in out.items() for o in props.get(vocab.RDFS + "subClassOf", []))
         subclasses = tuple(sorted((s.value, o.value) for s, o in pairs if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)))
         declared = frozenset(s.value for s in out if isinstance(s, ox.NamedNode) and s.value.startswith(vocab.EXO))
-        return cls(declared, subclasses, allowed(vocab.RDFS + "domain"), allowed(vocab.RDFS + "range"))
+        specialised = ((s, o) for s, props in out.items() for o in props.get(vocab.RDFS + "subPropertyOf", []))
+        subproperties = tuple(sorted((s.value, o.value) for s, o in specialised if isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)))
+        return cls(declared, subclasses, allowed(vocab.RDFS + "domain"), allowed(vocab.RDFS + "range"), subproperties)
+
+    def lineage(self, prop: str) -> list[str]:
+        """``prop`` and the properties it specialises (rdfs:subPropertyOf, transitively), itself first."""
+        parents: dict[str, set[str]] = {}
+        for sub, sup in self.subproperties:
+            parents.setdefault(sub, set()).add(sup)
+        return [prop, *sorted(closure([prop], parents) - {prop})]
 
     def ancestors(self, cls: str) -> set[str]:
         parents: dict[str, set[str]] = {}
@@ -229,6 +240,14 @@ def _undeclared(declared: Iterable[str]) -> str:
 }}"""
 
 
+def _mistyped(statement: str, role: str, classes: Iterable[str], local: str, prop: str) -> Problem:
+    """The error of a subject (or object) outside the domain (or range) of ``prop``: the relation's own, or one it inherits."""
+    expected = " or ".join(sorted(vocab.shorten(c) for c in classes))
+    kind = "domain" if role == "subject" else "range"
+    inherited = "" if vocab.local_name(prop) == local else f" (the {kind} of {vocab.local_name(prop)}, which {local} specialises)"
+    return Problem("ERROR", f"bad-{kind}", statement, f"the {role} must be an instance of {expected}{inherited}")
+
+
 def _ontology_checks(store: Store, ontology: Ontology, names: _Names) -> list[Problem]:
     problems: list[Problem] = []
     for s, term in select_values(store, _undeclared(ontology.declared)):
@@ -245,15 +264,15 @@ def _ontology_checks(store: Store, ontology: Ontology, names: _Names) -> list[Pr
     for s, p, o, statements, stypes, otypes in select_values(store, _RELATION_TRIPLES):
         local = vocab.local_name(p)
         statement = f"{names(s)} {local} {names(o)}"
-        for node, text, classes, role in ((s, stypes, ontology.domains.get(p), "subject"), (o, otypes, ontology.ranges.get(p), "object")):
+        for node, text, role in ((s, stypes, "subject"), (o, otypes, "object")):
             types = set(text.split()) - {""}
             if not types:
                 problems.append(Problem("WARNING", "untyped-entity", names(node), "has no rdf:type; give it an exograph class"))
                 continue
-            if classes and not any(ancestors(t) & classes for t in types):
-                expected = " or ".join(sorted(vocab.shorten(c) for c in classes))
-                code = f"bad-{'domain' if role == 'subject' else 'range'}"
-                problems.append(Problem("ERROR", code, statement, f"the {role} must be an instance of {expected}"))
+            for prop in ontology.lineage(p):  # its own domain and range, then those it inherits
+                classes = (ontology.domains if role == "subject" else ontology.ranges).get(prop)
+                if classes and not any(ancestors(t) & classes for t in types):
+                    problems.append(_mistyped(statement, role, classes, local, prop))
         if statements == "0":
             problems.append(Problem("INFO", "no-evidence", statement, "a plain triple without a statement carries no evidence"))
 
@@ -398,25 +417,23 @@ def _rdflib_ontology_checks(g: Graph, ontology: Graph, names: _Names) -> list[Pr
         union = ontology.value(value, OWL.unionOf)
         return {str(c) for c in Collection(ontology, union)} if union is not None else {str(value)}
 
+    supers: dict[str, set[str]] = {}
+    for sub, _, sup in ontology.triples((None, RDFS.subPropertyOf, None)):
+        supers.setdefault(str(sub), set()).add(str(sup))
+
     for local in vocab.PREDICATES:
         prop = URIRef(vocab.EXO + local)
-        domain, rng = allowed(prop, RDFS.domain), allowed(prop, RDFS.range)
+        lineage = [str(prop), *sorted(closure([str(prop)], supers) - {str(prop)})]  # its own domain and range, then those it inherits
         for s, _, o in g.triples((None, prop, None)):
-            for node, classes, role in ((s, domain, "subject"), (o, rng, "object")):
+            for node, role in ((s, "subject"), (o, "object")):
                 types = {str(t) for t in g.objects(node, RDF.type)}
                 if not types:
                     problems.append(Problem("WARNING", "untyped-entity", name(node), "has no rdf:type; give it an exograph class"))
                     continue
-                if classes and not any(ancestors(t) & classes for t in types):
-                    expected = " or ".join(sorted(vocab.shorten(c) for c in classes))
-                    problems.append(
-                        Problem(
-                            "ERROR",
-                            f"bad-{'domain' if role == 'subject' else 'range'}",
-                            f"{name(s)} {local} {name(o)}",
-                            f"the {role} must be an instance of {expected}",
-                        )
-                    )
+                for each in lineage:
+                    classes = allowed(URIRef(each), RDFS.domain if role == "subject" else RDFS.range)
+                    if classes and not any(ancestors(t) & classes for t in types):
+                        problems.append(_mistyped(f"{name(s)} {local} {name(o)}", role, classes, local, each))
 
     statement = URIRef(vocab.EXO + "Statement")
     reified = set()

@@ -125,3 +125,39 @@ def test_the_cli_engine_pyshacl_runs_the_old_checks_and_agrees():
     reference = CliRunner().invoke(cli, ["validate", "--engine", "pyshacl", str(FIXTURES / "invalid.ttl")])
     assert native.exit_code == reference.exit_code == 1 and native.stdout == reference.stdout
     assert "ERROR shacl-evidence (2)" in reference.stdout
+
+
+def test_a_relation_meets_the_domain_and_range_it_inherits(tmp_path):
+    """exo:inhibits specialises exo:regulates: a subject or object outside regulates' domain or
+    range is an error for inhibits too (both engines), and the ontology's own subproperties stay
+    within their parents' domains and ranges (once, inhibits admitted a Drug regulates does not)."""
+    from exograph import resources
+    from exograph.validate import Ontology, validate
+
+    ontology = Ontology.read(resources.ontology_file())
+    for sub, sup in ontology.subproperties:
+        for table in (ontology.domains, ontology.ranges):
+            own, inherited = table.get(sub), table.get(sup)
+            if own and inherited:
+                assert all(ontology.ancestors(c) & inherited for c in own), (sub, sup)
+    data = tmp_path / "inherited.ttl"
+    data.write_text(
+        "@prefix exo: <https://w3id.org/exograph/ontology#> . @prefix ent: <https://w3id.org/exograph/entity/> .\n"
+        "ent:m a exo:MicroRNA . ent:c a exo:CancerType .\n"
+        "ent:m exo:inhibits ent:c .\n",
+        encoding="utf-8",
+    )
+    for engine in ("native", "pyshacl"):
+        problems = sorted(p.message for p in validate([data], engine=engine).problems if p.code == "bad-range")
+        assert problems == [
+            "the object must be an instance of exo:BiologicalProcess or exo:MolecularEntity or exo:SignallingPathway"
+            " (the range of regulates, which inhibits specialises)",
+            "the object must be an instance of exo:MolecularEntity or exo:SignallingPathway",
+        ], engine
+    assert ontology.lineage(vocab_iri("inhibits")) == [vocab_iri("inhibits"), vocab_iri("regulates")]
+
+
+def vocab_iri(local: str) -> str:
+    from exograph import vocab
+
+    return vocab.EXO + local
