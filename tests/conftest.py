@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,33 @@ from exograph import resources
 from exograph.io.review import default_review_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def on_a_terminal(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], bytes]:
+    """Run ``argv`` with its stderr on a pseudo-terminal (as a person at a terminal would see it):
+    the finished process (stdout captured) and everything written to the terminal."""
+    import os
+    import pty
+
+    main, secondary = pty.openpty()
+    try:
+        proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=secondary, cwd=cwd, timeout=120)
+        os.close(secondary)
+        secondary = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main)
+        if secondary >= 0:
+            os.close(secondary)
+    return proc, shown
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from exograph import resources
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, on_a_terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -187,32 +187,7 @@ def test_viz_draws_at_most_limit_relations_and_says_so(tmp_path: Path):
 
 
 def test_load_shows_a_progress_bar_on_a_terminal(tmp_path: Path):
-    import pty
-
-    main, secondary = pty.openpty()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "exograph.cli", "load", str(resources.packaged_triples()), "--store", str(tmp_path / "s")],
-            stdout=subprocess.PIPE,
-            stderr=secondary,
-            cwd=ROOT,
-            timeout=120,
-        )
-        os.close(secondary)
-        secondary = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:  # the terminal's other end closed
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main)
-        if secondary >= 0:
-            os.close(secondary)
+    proc, shown = on_a_terminal([sys.executable, "-m", "exograph.cli", "load", str(resources.packaged_triples()), "--store", str(tmp_path / "s")], ROOT)
     assert proc.returncode == 0
     assert b"loading" in shown and b"100%" in shown
     assert proc.stdout.decode().startswith(f"created {tmp_path / 's'}: ")

@@ -25,7 +25,7 @@ from exograph.sources.mirtarbase import COLUMNS, DATABASE, SUPPORT_TYPES, read_i
 from exograph.store.oxigraph import OxigraphStore, database_fingerprint, load_files
 from exograph.validate import validate
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, on_a_terminal
 
 HERE = FIXTURES / "mirtarbase"
 CSV = HERE / "hsa_MTI.csv"
@@ -468,32 +468,9 @@ def test_the_command_s_errors_are_one_line_with_the_right_exit_code(tmp_path: Pa
 
 
 def test_a_progress_bar_on_a_terminal(tmp_path: Path):
-    import pty
-
-    main, secondary = pty.openpty()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "exograph.cli", "import", "mirtarbase", str(CSV), "--reference", str(HERE), "--store", str(tmp_path / "s")],
-            stdout=subprocess.PIPE,
-            stderr=secondary,
-            cwd=ROOT,
-            timeout=120,
-        )
-        os.close(secondary)
-        secondary = -1
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main)
-        if secondary >= 0:
-            os.close(secondary)
+    proc, shown = on_a_terminal(
+        [sys.executable, "-m", "exograph.cli", "import", "mirtarbase", str(CSV), "--reference", str(HERE), "--store", str(tmp_path / "s")], ROOT
+    )
     assert proc.returncode == 0
     assert b"reading hsa_MTI.csv" in shown and b"loading" in shown and b"100%" in shown
     assert proc.stdout.decode().startswith("imported 11 miRTarBase interactions")

@@ -98,3 +98,23 @@ def test_fields_added_after_0_1_leave_published_statement_iris_alone():
     assert statement_iri(s, p, o, context) == f"{vocab.STATEMENT}miRNA-21--targets--APAF1--{published}"
     hedged = Context.of({**{f: getattr(context, f) for f in ("cancer", "donor")}, "hedged": True})
     assert statement_iri(s, p, o, hedged) != statement_iri(s, p, o, context)
+
+
+def test_the_shapes_allow_exactly_the_values_the_context_spec_lists():
+    """The closed lists (states, clinical values, donor conditions, clinical endpoints) are written in
+    vocab.CONTEXT and again as sh:in in ontology/shapes.ttl: they must not drift apart."""
+    import pyoxigraph as ox
+
+    from exograph import resources, vocab
+
+    shapes = ox.Store()
+    shapes.load(path=str(resources.ontology_dir() / "shapes.ttl"), format=ox.RdfFormat.TURTLE)
+    query = """PREFIX sh: <http://www.w3.org/ns/shacl#>
+               SELECT ?path ?value WHERE { ?p sh:path ?path ; sh:in ?list . ?list rdf:rest*/rdf:first ?value }"""
+    allowed: dict[str, set[str]] = {}
+    for row in shapes.query(query, prefixes={"rdf": vocab.RDF}):
+        allowed.setdefault(row["path"].value, set()).add(row["value"].value)
+    closed = [spec for spec in vocab.CONTEXT if spec.kind == "text"]
+    assert closed and all(allowed.get(vocab.EXO + spec.rdf_property) == set(spec.values) for spec in closed), {
+        spec.name: set(spec.values) ^ allowed.get(vocab.EXO + spec.rdf_property, set()) for spec in closed
+    }
