@@ -332,3 +332,27 @@ def test_export_over_the_endpoint_equals_the_local_export(server: str, kg):
     ours, theirs = (Graph().parse(data=export(k, "nt").decode(), format="nt") for k in (kg, remote))
     assert isomorphic(ours, theirs)  # the same triples (the ontology's blank nodes named by each store)
     assert json.loads(export(remote, "cyjs")) == json.loads(export(kg, "cyjs"))
+
+
+def test_credentials_come_from_the_environment_as_http_basic(monkeypatch):
+    """$EXOGRAPH_ENDPOINT_USER / _PASSWORD are sent as HTTP Basic on every request; without them the server's 401 is one line."""
+    import base64
+
+    wanted = "Basic " + base64.b64encode(b"lab:s3cret").decode()
+
+    def guarded(handler: BaseHTTPRequestHandler) -> None:
+        if handler.headers.get("Authorization") != wanted:
+            reply(401, b"Unauthorized", "text/plain", headers={"WWW-Authenticate": 'Basic realm="sparql"'})(handler)
+        else:
+            reply(200, b"n\n7\n", "text/csv")(handler)
+
+    with fake_endpoint(guarded) as url:
+        with pytest.raises(StoreError, match="refused access \\(HTTP 401\\)"):
+            len(EndpointStore.from_environment(url))
+        monkeypatch.setenv("EXOGRAPH_ENDPOINT_USER", "lab")
+        monkeypatch.setenv("EXOGRAPH_ENDPOINT_PASSWORD", "s3cret")
+        store = EndpointStore.from_environment(url)
+        assert len(store) == 7
+        fresh = store.reopened()  # a worker's own client after the fork keeps the credentials
+        fresh._size = None  # ask again, through the new client
+        assert len(fresh) == 7
