@@ -52,15 +52,30 @@ def main() -> None:
             records = json.loads(path.read_text(encoding="utf-8"))
             chosen = [r for r in records if _curie(r["id"], key) in keep]
             out.write_text(json.dumps(chosen, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        else:
-            lines = {int(vocabulary.terms[c].where.rsplit(":", 1)[1]) for c in keep}
-            raw = path.read_bytes().splitlines(keepends=True)
-            chosen_lines = [raw[0]] + [raw[n - 1] for n in sorted(lines) if n > 1]
-            out.write_bytes(b"".join(chosen_lines))
+        else:  # a table (its header kept), or a FASTA file beside it (miRBase's mature.fa: each record whole)
+            lines: dict[str, set[int]] = {}
+            for c in keep:
+                name, _, number = vocabulary.terms[c].where.rpartition(":")
+                lines.setdefault(name, set()).add(int(number))
+            for name, numbers in sorted(lines.items()):
+                raw = (path.parent / name).read_bytes().splitlines(keepends=True)
+                if name.endswith(".fa"):
+                    chosen_lines = [line for n in sorted(numbers) for line in _record(raw, n)]
+                else:
+                    chosen_lines = [raw[0]] + [raw[n - 1] for n in sorted(numbers) if n > 1]
+                (out.parent / name).write_bytes(b"".join(chosen_lines))
         print(f"{out.relative_to(ROOT)}: {len(keep)} terms of {vocabulary.name}")
     metadata = args.datasets / "ontologies" / "cell_ontology_v2025-12-17.metadata.json"
     if metadata.is_file():
         (TARGET / "ontologies" / metadata.name).write_bytes(metadata.read_bytes())
+
+
+def _record(raw: list[bytes], number: int) -> list[bytes]:
+    """The FASTA record whose header is line ``number`` (1-based): the header and its sequence lines."""
+    end = number
+    while end < len(raw) and not raw[end].startswith(b">"):
+        end += 1
+    return raw[number - 1 : end]
 
 
 def _curie(identifier: str, key: str) -> str:

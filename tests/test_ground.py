@@ -196,6 +196,23 @@ def test_readers_take_the_releases_as_published(reference: ReferenceData):
     assert doid is not None and doid.chain("DOID:1324", "DOID:162") is not None  # lung cancer is a cancer
 
 
+def test_mature_fa_beside_mirna_csv_names_the_mature_micrornas(tmp_path: Path):
+    # the shared miRNA.csv is older than its mature.fa: MIMAT0000064 is hsa-let-7c in one, hsa-let-7c-5p in the other
+    both = ReferenceData(FIXTURES / "mirtarbase")
+    let7c = both.lookup("mirbase.mature:MIMAT0000064")
+    assert let7c is not None and let7c.name == "hsa-let-7c-5p" and ("previous symbol", "hsa-let-7c") in let7c.synonyms
+    assert let7c.parents == ("mirbase:MI0000064",)  # the table's precursor is kept
+    vocabulary = both.vocabulary("mirbase")
+    assert vocabulary is not None and [(t.id, how) for t, how in vocabulary.named("hsa-let-7c")] == [
+        ("mirbase:MI0000064", "label"),  # the precursor
+        ("mirbase.mature:MIMAT0000064", "previous symbol"),
+    ]
+    table_only = tmp_path / "mirbase"
+    table_only.mkdir()
+    (table_only / "miRNA.csv").write_bytes((FIXTURES / "mirtarbase" / "miRNA.csv").read_bytes())
+    assert ReferenceData(table_only).lookup("mirbase.mature:MIMAT0000064").name == "hsa-let-7c"  # type: ignore[union-attr]
+
+
 def test_cli_ground(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     runner = CliRunner()
     monkeypatch.delenv("EXOGRAPH_REFERENCE", raising=False)

@@ -5,8 +5,9 @@ Each reader takes a file exactly as its publisher distributes it and returns a
 
 - :mod:`~exograph.reference.hgnc`: the HGNC complete set (``hgnc_complete_set.txt``): approved
   symbols, names, aliases, previous symbols, Entrez and UniProt;
-- :mod:`~exograph.reference.mirbase`: miRBase precursors and their mature products (``miRNA.csv``),
-  ``mirbase:MI…`` and ``mirbase.mature:MIMAT…``, each mature one a child of its precursors;
+- :mod:`~exograph.reference.mirbase`: miRBase precursors and their mature products (``miRNA.csv``,
+  and the mature names of the ``mature.fa`` beside it), ``mirbase:MI…`` and ``mirbase.mature:MIMAT…``,
+  each mature one a child of its precursors;
 - :mod:`~exograph.reference.obo`: ontologies as OBO-graph-style JSON (``doid.json``,
   ``mondo.json``, ``go.json``, ``chebi.json``: id, name, synonyms, xrefs, alt_ids, is_a) and the
   Cell Ontology as JSON lines (``cell_ontology_*.jsonl``).
@@ -174,13 +175,19 @@ def _readers() -> dict[str, tuple[tuple[str, ...], Callable[[Path], Vocabulary]]
 
     return {
         "hgnc": (("hgnc_complete_set.txt", "hgnc_complete_set.tsv"), hgnc.read),
-        "mirbase": (("miRNA.csv", "miRNA.tsv"), mirbase.read),
+        "mirbase": (("miRNA.csv", "miRNA.tsv"), lambda p: mirbase.read(p, fasta=_beside(p, "mature.fa"))),
         "doid": (("doid.json",), lambda p: obo.read_json(p, "DOID", "Disease Ontology")),
         "mondo": (("mondo.json",), lambda p: obo.read_json(p, "MONDO", "MONDO")),
         "go": (("go.json",), lambda p: obo.read_json(p, "GO", "Gene Ontology")),
         "chebi": (("chebi.json",), lambda p: obo.read_json(p, "CHEBI", "ChEBI")),
         "cl": (("cell_ontology*.jsonl", "cl.jsonl"), obo.read_cell_ontology),
     }
+
+
+def _beside(path: Path, name: str) -> Path | None:
+    """The file ``name`` in ``path``'s folder, if there is one."""
+    other = path.parent / name
+    return other if other.is_file() else None
 
 
 #: which resource holds each CURIE prefix

@@ -1,6 +1,11 @@
 """miRBase precursors and their mature microRNAs (``miRNA.csv`` of a miRBase release: tab-separated
 despite its name; ``Accession, ID, Status, Sequence, Mature1_Acc, Mature1_ID, Mature1_Seq,
-Mature2_Acc, Mature2_ID, Mature2_Seq``)."""
+Mature2_Acc, Mature2_ID, Mature2_Seq``), with the mature names of ``mature.fa`` when it is given.
+
+A ``miRNA.csv`` may be older than the ``mature.fa`` beside it: the one in the reference folder
+names MIMAT0000064 ``hsa-let-7c`` where miRBase 22's ``mature.fa`` names it ``hsa-let-7c-5p``.
+The FASTA file's name is then the label, and the table's kept as a previous name, so that both
+grounding and import read the newer names and still know the old ones."""
 
 from __future__ import annotations
 
@@ -8,16 +13,19 @@ from collections import defaultdict
 from pathlib import Path
 
 from exograph.errors import DataError
-from exograph.reference import SYNONYM, Term, Vocabulary, read_lines
+from exograph.reference import PREVIOUS, SYNONYM, Term, Vocabulary, read_lines
 
 PRECURSOR, MATURE = "mirbase", "mirbase.mature"
 REQUIRED = ("Accession", "ID", "Mature1_Acc", "Mature1_ID")
 
 
-def read(path: Path, species: str | None = "hsa") -> Vocabulary:
+def read(path: Path, species: str | None = "hsa", *, fasta: Path | None = None) -> Vocabulary:
     """Precursors (``mirbase:MI0000077`` hsa-mir-21) and mature microRNAs
     (``mirbase.mature:MIMAT0000076`` hsa-miR-21-5p, whose parents are the precursors it comes
-    from), of one species (its miRBase code; None: every species)."""
+    from), of one species (its miRBase code; None: every species). With ``fasta`` (a
+    ``mature.fa``), each mature microRNA is named as that file names it, the table's other name
+    kept as a :data:`~exograph.reference.PREVIOUS` one, and a mature microRNA only the FASTA file
+    has is added (with no precursor: the FASTA file names none)."""
     lines = iter(read_lines(path))
     try:
         _, head = next(lines)
@@ -55,6 +63,14 @@ def read(path: Path, species: str | None = "hsa") -> Vocabulary:
     for acc, (name, where) in mature.items():
         curie = f"{MATURE}:{acc}"
         terms[curie] = Term(curie, name, _unprefixed(name), parents=tuple(sorted(set(parents[acc]))), where=where)
+    if fasta is not None:
+        for curie, newer in read_mature(fasta, species).terms.items():
+            older = terms.get(curie)
+            if older is None:
+                terms[curie] = newer
+            elif older.name != newer.name:
+                previous = ((PREVIOUS, older.name), *((k, t) for k, t in older.synonyms if t != newer.name))
+                terms[curie] = Term(curie, newer.name, (*newer.synonyms, *previous), parents=older.parents, where=newer.where)
     return Vocabulary("miRBase", path, terms)
 
 

@@ -328,14 +328,10 @@ class EntityLinker:
 
     def _load_mirbase(self) -> _MiRBase:
         if self._mirbase is None:
-            from exograph.reference import mirbase
-
-            found = self.reference.available().get("mirbase")
             vocabulary = self.reference.vocabulary("mirbase")
-            if found is None or vocabulary is None:
+            if vocabulary is None:
                 raise DataError(f"{self.reference.directory}: no miRBase miRNA.csv under it; give --reference the folder holding miRNA.csv")
-            fasta = found.parent / "mature.fa"
-            self._mirbase = _MiRBase(vocabulary, mirbase.read_mature(fasta) if fasta.is_file() else None)
+            self._mirbase = _MiRBase(vocabulary)
         return self._mirbase
 
     # ------------------------------------------------------------------ genes
@@ -391,31 +387,35 @@ class EntityLinker:
 
 
 class _MiRBase:
-    """The names miRBase gives (human) microRNAs, from ``miRNA.csv`` and, when given, ``mature.fa``."""
+    """The names miRBase gives (human) microRNAs: each mature one's label (``mature.fa``'s name when
+    that file is beside ``miRNA.csv``) and its previous names, and the precursors' names."""
 
-    def __init__(self, table: Vocabulary, fasta: Vocabulary | None) -> None:
-        self.mature: dict[str, str] = {}  #: mature name -> CURIE (exact)
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        from exograph.reference import PREVIOUS
+
+        self.mature: dict[str, str] = {}  #: mature name -> CURIE (exact; a current name before a previous one)
         self.precursors: dict[str, str] = {}  #: precursor name, lower case -> CURIE
         self.paralogs: dict[str, list[str]] = defaultdict(list)  #: hsa-mir-128 -> hsa-mir-128-1, -2 (lower case)
-        self.names: dict[str, str] = {}  #: CURIE -> the name it is labelled with (the newer release's)
-        self.other_names: dict[str, list[str]] = defaultdict(list)
+        self.names: dict[str, str] = {}  #: CURIE -> the name it is labelled with
+        self.other_names: dict[str, list[str]] = defaultdict(list)  #: mature CURIE -> its previous names
         self.parents: dict[str, tuple[str, ...]] = {}  #: mature CURIE -> precursor CURIEs
-        for term in fasta.terms.values() if fasta else ():
-            self.mature.setdefault(term.name, term.id)
+        terms = sorted(vocabulary.terms.values(), key=lambda t: t.id)
+        for term in terms:
             self.names[term.id] = term.name
-        for term in sorted(table.terms.values(), key=lambda t: t.id):
             if term.id.startswith("mirbase.mature:"):
                 self.mature.setdefault(term.name, term.id)
                 self.parents[term.id] = term.parents
-                if term.id in self.names and self.names[term.id] != term.name:
-                    self.other_names[term.id].append(term.name)
-                self.names.setdefault(term.id, term.name)
             else:
                 self.precursors[term.name.lower()] = term.id
-                self.names[term.id] = term.name
                 match = _PARALOG.match(term.name.lower())
                 if match:
                     self.paralogs[match.group(1)].append(term.id)
+        for term in terms:
+            if term.id.startswith("mirbase.mature:"):
+                for kind, text in term.synonyms:
+                    if kind == PREVIOUS:
+                        self.mature.setdefault(text, term.id)
+                        self.other_names[term.id].append(text)
 
 
 # --------------------------------------------------------------------------- RDF
