@@ -622,10 +622,11 @@ def _run_import(ctx: click.Context, database: Any, file: Path, target: Path | No
         click.echo(report.summary(), err=to_stderr)
 
 
-@import_group.command(name="mirtarbase", short_help="miRTarBase's CSV: one 'targets' relation per MIRT id, one evidence per PMID.")
+@import_group.command(name="mirtarbase", short_help="miRTarBase's CSV or xlsx: one 'targets' relation per MIRT id, one evidence per PMID.")
 @_import_options
 def import_mirtarbase(ctx: click.Context, file: Path, target: Path | None, output: str | None, fmt: str, **options: Any) -> None:
-    """Import miRTarBase's CSV (hsa_MTI.csv): each MIRT interaction one 'targets' relation, one evidence per PMID."""
+    """Import miRTarBase's CSV (hsa_MTI.csv) or its Excel workbook (hsa_MTI.xlsx; the xlsx extra):
+    each MIRT interaction one 'targets' relation, one evidence per PMID."""
     from exograph.sources.mirtarbase import DATABASE
 
     _run_import(ctx, DATABASE, file, target, output, fmt, **options)

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from exograph import resources, vocab
 from exograph.cli import cli
-from exograph.errors import DataError, StoreError
+from exograph.errors import DataError, ExographError, StoreError
 from exograph.reference import ReferenceData
 from exograph.sources import GRAPH, ImportReport, import_file
 from exograph.sources.mirtarbase import COLUMNS, DATABASE, SUPPORT_TYPES, read_interactions
@@ -287,8 +287,11 @@ def test_a_file_that_is_not_mirtarbase_s_csv_is_one_error(tmp_path: Path):
     with pytest.raises(DataError, match=r"other.csv:1: not miRTarBase's CSV \(no column 'miRTarBase ID'"):
         run(tmp_path, other)
     binary = tmp_path / "hsa_MTI.xlsx"
-    binary.write_bytes(b"PK\x03\x04\xff\xfe\x00")
-    with pytest.raises(DataError, match="not UTF-8 text|not a readable CSV"):
+    binary.write_bytes(b"PK\x03\x04\xff\xfe\x00")  # read as a workbook, since it starts as one
+    with pytest.raises(ExographError, match=r"hsa_MTI.xlsx: (not a readable Excel workbook \(.+\)|reading an Excel workbook needs python-calamine)"):
+        run(tmp_path, binary)
+    binary.write_bytes(b"miRTarBase ID\xff\xfe\x00")
+    with pytest.raises(DataError, match="not UTF-8 text"):
         run(tmp_path, binary)
     with pytest.raises(DataError, match="no such file"):
         run(tmp_path, tmp_path / "absent.csv")
@@ -333,6 +336,69 @@ def test_the_reader_streams_interactions_in_the_file_s_order():
     assert first.id == "MIRT000002" and report.rows_read == 4  # the first interaction is out once the next one starts
     assert [e.pmid for e in first.evidences] == ["18632605", "22473208", "23911400"]
     assert first.subject.name == "hsa-miR-20a-5p" and first.object.id == "NCBIGene:3091"
+
+
+# --------------------------------------------------------------------------- the Excel workbook
+
+
+def workbook(tmp_path: Path, csv_path: Path = CSV, name: str = "hsa_MTI.xlsx") -> Path:
+    """The CSV's rows as miRTarBase's xlsx holds them: one sheet, the header first, Entrez ids and PMIDs as numbers."""
+    openpyxl = pytest.importorskip("openpyxl", reason="openpyxl (a test extra) writes the workbook")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("hsa_MTI")
+    with open(csv_path, encoding="utf-8-sig", newline="") as handle:
+        for number, row in enumerate(csv.reader(handle)):
+            sheet.append([int(c) if number and i in (4, 8) and c.isdigit() else c for i, c in enumerate(row)])
+    out = tmp_path / name
+    book.save(out)
+    return out
+
+
+def test_the_excel_workbook_imports_as_the_csv_does(tmp_path: Path):
+    pytest.importorskip("python_calamine", reason="python-calamine (the xlsx extra) reads workbooks")
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "xlsx").mkdir()
+    from_csv, csv_quads = run(tmp_path / "csv")
+    seen: list[int] = []
+    book = workbook(tmp_path, name="renamed.bin")  # told by its content, not its name
+    from_xlsx, xlsx_quads = run(tmp_path / "xlsx", book, progress=seen.append)
+    source = (vocab.BASE + "source/mirtarbase", {EXO + "release", EXO + "sha256", EXO + "sourceFile"})
+
+    def data(quads: list[ox.Quad]) -> set[ox.Quad]:  # all but which file it came from
+        return {q for q in quads if (q.subject.value, q.predicate.value in source[1]) != (source[0], True)}
+
+    assert data(xlsx_quads) == data(csv_quads) and len(xlsx_quads) == len(csv_quads) > 100
+    assert objects(xlsx_quads, source[0], EXO + "sourceFile") == {"renamed.bin"}
+    assert (from_xlsx.rows_read, from_xlsx.interactions, from_xlsx.skipped) == (from_csv.rows_read, from_csv.interactions, from_csv.skipped)
+    assert sum(seen) == book.stat().st_size  # the progress bar reaches its end
+
+
+def test_a_malformed_workbook_row_is_named_by_its_sheet_row(tmp_path: Path):
+    pytest.importorskip("python_calamine", reason="python-calamine (the xlsx extra) reads workbooks")
+    lines = fixture_lines()
+    lines[4] = lines[4].rsplit(b",", 1)[0] + b",PMC123\r\n"
+    book = workbook(tmp_path, copy(tmp_path, lines))
+    report, _ = run(tmp_path, book)
+    assert report.skipped["pmid"] == 1 and report.problems[0].startswith(f"{book}:6: ")  # sheet row 6: the header is row 1
+    with pytest.raises(DataError, match=rf"^{book}:6: .*PMID 'PMC123' is not a number; fix the row"):
+        run(tmp_path, book, on_error="stop")
+
+
+def test_a_workbook_without_its_reader_or_that_is_no_workbook_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    pytest.importorskip("python_calamine", reason="python-calamine (the xlsx extra) reads workbooks")
+    import zipfile
+
+    broken = tmp_path / "hsa_MTI.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("readme.txt", "not a workbook")
+    with pytest.raises(DataError, match=r"hsa_MTI.xlsx: not a readable Excel workbook \(.+\); give the CSV or xlsx"):
+        run(tmp_path, broken)
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # as if the extra were not installed
+    result = CliRunner().invoke(cli, ["import", "mirtarbase", str(workbook(tmp_path)), "--reference", str(HERE), "-o", str(tmp_path / "x.nq")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'hsa_MTI.xlsx'}: reading an Excel workbook needs python-calamine; pip install 'exograph[xlsx]', or give the CSV"
+    ]
 
 
 # --------------------------------------------------------------------------- stores
