@@ -225,8 +225,10 @@ class KnowledgeGraph:
         by_edge = dict(zip(edges, self._relations_of(edges), strict=True))
         index.preload({n for p in search.paths for n in p.nodes})
         a = index.arrays
+        labels = _labels(index, [index.iri(n) for p in search.paths for n in p.nodes], by_edge.values())  # one mapping the paths share
         found = Paths(
-            GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward, support_of(a, e)) for e, forward in p.hops)) for p in search.paths
+            GraphPath(tuple(index.iri(n) for n in p.nodes), tuple(Hop(by_edge[e], forward, support_of(a, e)) for e, forward in p.hops), labels)
+            for p in search.paths
         )
         found.truncated, found.found = search.truncated, search.found
         return found
@@ -341,6 +343,15 @@ class KnowledgeGraph:
         """Counts: triples, entities by type, relations by predicate, evidences, references."""
         return self.index.stats
 
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph({self.store!r})"
+
+    def _repr_html_(self) -> str:
+        """The graph as Jupyter shows it: a card with its source and counts (:func:`exograph.display.graph_card`)."""
+        from exograph.display import graph_card
+
+        return graph_card(self)
+
     # ------------------------------------------------------------------ helpers
 
     def _predicate(self, name: str) -> str:
@@ -384,6 +395,17 @@ class Drawing:
     total: int
     focus: str | None = None  #: the IRI of the entity the drawing is around
     roles: tuple[RoleRelation, ...] = ()  #: the relations drawn whose context names the focus, with its roles in them
+
+
+def _labels(index: Index, nodes: Iterable[str], relations: Iterable[Relation]) -> dict[str, str]:
+    """The labels of ``nodes`` and of the entities the contexts of ``relations`` name."""
+    wanted = dict.fromkeys(nodes)
+    for r in relations:
+        wanted.update(dict.fromkeys((r.subject, r.object)))
+        for spec in vocab.CONTEXT_ROLES:
+            value = getattr(r.context, spec.name)
+            wanted.update(dict.fromkeys(value if spec.many else [value] if value else []))
+    return {iri: index.label(iri) for iri in wanted}
 
 
 def _node(index: Index, iri: str) -> int:

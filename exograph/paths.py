@@ -32,9 +32,9 @@ and ranked after them. ``budget`` bounds the candidate paths enumerated in any c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from exograph import vocab
 from exograph.errors import NoPathError
@@ -66,10 +66,12 @@ class Hop:
 
 @dataclass(frozen=True)
 class Path:
-    """A path: the entities it visits and the hop between each pair."""
+    """A path: the entities it visits and the hop between each pair; ``labels`` names the
+    entities it mentions (its nodes, the entities of its hops' contexts), for display."""
 
     nodes: tuple[str, ...]
     hops: tuple[Hop, ...]
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  #: IRI -> label (read-only)
 
     @property
     def evidence_count(self) -> int:
@@ -96,13 +98,40 @@ class Path:
         backward = sum(not h.forward for h in self.hops)
         return (int(self.cross_cancer), len(self.hops), -self.belief, backward, len(self.cancers), -self.evidence_count, self.nodes)
 
+    def _repr_html_(self) -> str:
+        """The path as Jupyter shows it: its hops with context, support and evidence."""
+        from exograph.display import path_html
+
+        return path_html(self)
+
 
 class Paths(list[Path]):
     """Ranked paths; ``truncated`` when more paths exist than were returned, ``found`` how many
-    candidate paths the search enumerated (at least that many exist)."""
+    candidate paths the search enumerated (at least that many exist). A slice is Paths too
+    (``truncated`` when it leaves paths out)."""
 
     truncated: bool = False
     found: int = 0
+
+    @overload
+    def __getitem__(self, i: SupportsIndex) -> Path: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Paths: ...
+
+    def __getitem__(self, i: SupportsIndex | slice) -> Path | Paths:
+        if not isinstance(i, slice):
+            return super().__getitem__(i)
+        part = Paths(super().__getitem__(i))
+        part.truncated = self.truncated or len(part) < len(self)
+        part.found = self.found
+        return part
+
+    def _repr_html_(self) -> str:
+        """The paths as Jupyter shows them, best first, each with its hops."""
+        from exograph.display import paths_html
+
+        return paths_html(self, truncated=self.truncated, found=self.found)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from exograph.errors import QueryRefusedError
-from exograph.terms import IRI, BNode, Term, Triple, term_from_json, term_json
+from exograph.errors import MissingDependencyError, QueryRefusedError
+from exograph.terms import IRI, XSD, BNode, Literal, Term, Triple, term_from_json, term_json
+
+if TYPE_CHECKING:
+    import pandas
 
 Row = tuple[Term | None, ...]
 
@@ -93,8 +96,49 @@ class QueryResult:
         rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in data.get("results", {}).get("bindings", [])]
         return cls("SELECT", variables=variables, rows=rows)
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """A SELECT result as a pandas DataFrame, one column per variable (CONSTRUCT / DESCRIBE
+        triples: columns subject, predicate, object), each term as :func:`python_value` (numbers
+        as numbers; unbound: None). Needs pandas; raises MissingDependencyError without it."""
+        if self.form == "ASK":
+            raise ValueError("an ASK result is one boolean (result.boolean), not a table")
+        try:
+            import pandas
+        except ImportError:
+            raise MissingDependencyError("pandas is needed for to_dataframe(); pip install pandas (or pip install 'exograph[notebook]')") from None
+        columns = ["subject", "predicate", "object"] if self.is_graph else list(self.variables)
+        return pandas.DataFrame.from_records([tuple(python_value(t) for t in row) for row in self.rows], columns=columns)
+
+    def _repr_html_(self) -> str:
+        """The result as Jupyter shows it: a table (:func:`exograph.display.result_html`)."""
+        from exograph.display import result_html
+
+        return result_html(self)
+
     def __repr__(self) -> str:
         return f"QueryResult({self.form}, variables={list(self.variables)})"
+
+
+#: the XML Schema datatypes of literals :func:`python_value` makes a float
+_FLOATS = frozenset(XSD + t for t in ("decimal", "double", "float"))
+
+
+def python_value(term: Term | None) -> str | bool | int | float | None:
+    """A term as a plain Python value: an IRI as its text, a blank node as ``_:label``, a literal
+    as :meth:`~exograph.terms.Literal.to_python` gives it (booleans and integers converted) or,
+    for a decimal, double or float, a float; None stays None (an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype in _FLOATS:
+            try:
+                return float(term.value)
+            except ValueError:
+                return term.value
+        return term.to_python()
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
 
 
 @runtime_checkable
@@ -197,4 +241,4 @@ def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
-__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "select_values"]
+__all__ = ["QueryResult", "Row", "Store", "check_dataset", "one_line", "python_value", "select_values"]
