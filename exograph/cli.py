@@ -374,25 +374,33 @@ def hierarchy(curation: Path | None, reference: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "nt", "nq", "ttl", "jsonld"]), required=True, help="The format to write.")
-@click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Where to write it ('-': standard output), atomically.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["graphml", "gexf", "cyjs", "kgx", "neo4j", "nt", "nq", "ttl", "jsonld"]), required=True, help="The format to write."
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="PATH",
+    help="Where to write it ('-': standard output), atomically; kgx and neo4j (two files each): a directory, or a .tar / .tar.gz archive (a tar on stdout).",
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: str) -> None:
-    """The graph as GraphML, GEXF, Cytoscape.js JSON (entities and relations) or N-Triples, N-Quads,
-    Turtle, JSON-LD (every triple), from the packaged graph, --data, --store or --endpoint."""
+    """The graph as GraphML, GEXF, Cytoscape.js JSON, KGX TSV (Biolink), Neo4j import CSVs (entities
+    and relations) or N-Triples, N-Quads, Turtle, JSON-LD (every triple), from the packaged graph,
+    --data, --store or --endpoint."""
     import sys
 
     from exograph.export import export as exported
+    from exograph.export import write_export
 
-    data = exported(_kg(ctx), fmt)
     if output == "-":
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(exported(_kg(ctx), fmt))
         sys.stdout.buffer.flush()
         return
-    from exograph.io.turtle import write_text_atomic
-
-    write_text_atomic(Path(output), data.decode("utf-8"))
-    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+    written = write_export(_kg(ctx), fmt, Path(output))
+    click.echo(f"wrote {', '.join(map(str, written))} ({fmt}, {sum(written.values())} bytes)", err=True)
 
 
 @cli.command()

@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # the browser tests drive Debian's Chromium headless (never a downloaded browser); the endpoint
-# tests start a real Virtuoso (its server binary alone: no service, no password prompt)
+# tests start a real Virtuoso (its server binary alone: no service, no password prompt); the
+# reasoner tests run HermiT, which owlready2 bundles, on a Java runtime
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -13,9 +14,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from exograph import resources
-from exograph.errors import ExographError
-from exograph.export import FORMATS, export
+from exograph import ontology, resources, vocab
+from exograph.errors import DataError, ExographError
+from exograph.export import FORMATS, export, export_files, write_files
 
 
 def test_graphml_and_gexf_read_back_by_networkx_with_every_relation(kg):
@@ -80,7 +81,7 @@ def test_the_command_writes_a_file_or_standard_output(tmp_path: Path):
     assert bad.returncode == 2 and "'xlsx' is not one of" in bad.stderr
     with pytest.raises(ExographError, match="no export format 'xlsx'"):
         export(None, "xlsx")  # type: ignore[arg-type]
-    assert set(FORMATS) == {"graphml", "gexf", "cyjs", "nt", "nq", "ttl", "jsonld"}
+    assert set(FORMATS) == {"graphml", "gexf", "cyjs", "kgx", "neo4j", "nt", "nq", "ttl", "jsonld"}
 
 
 def test_jsonld_expands_with_pyld_to_the_same_triples_and_fetches_nothing(kg):
@@ -96,3 +97,95 @@ def test_jsonld_expands_with_pyld_to_the_same_triples_and_fetches_nothing(kg):
     assert isinstance(document["@context"], dict) and "ent" in document["@context"]
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": refuse})
     assert isomorphic(Graph().parse(data=nquads, format="nt"), Graph().parse(data=export(kg, "nt").decode(), format="nt"))
+
+
+def test_graphml_read_back_by_igraph_with_the_counts_and_attributes_of_stats(kg, tmp_path: Path):
+    """python-igraph, a second GraphML reader exograph did not write, sees every entity (type,
+    label) and every relation (predicate) that ``exograph stats`` counts. (igraph reads no GEXF.)"""
+    import igraph
+
+    stats = kg.stats()
+    path = tmp_path / "exo.graphml"
+    path.write_bytes(export(kg, "graphml"))
+    graph = igraph.Graph.Read_GraphML(str(path))
+    assert graph.is_directed() and graph.vcount() == stats["entities"] and graph.ecount() == stats["relations"]
+    assert len({(e.source, e.target) for e in graph.es}) < graph.ecount()  # relations sharing their ends are distinct edges
+    assert Counter(graph.vs["type"]) == Counter(stats["entities_by_type"])
+    assert Counter(vocab.local_name(p) for p in graph.es["predicate"]) == Counter(stats["relations_by_predicate"])
+    assert all(graph.vs["label"]) and set(graph.es["label"]) == {ontology.label(vocab.EXO + p) for p in stats["relations_by_predicate"]}
+    apaf1 = graph.vs.find(id=vocab.entity_iri("APAF1"))
+    assert (apaf1["label"], apaf1["type"]) == ("APAF1", "GeneOrProtein")
+    edge = next(e for e in graph.es.select(_target=apaf1.index) if e["label"] == "targets" and e["cancer"])
+    assert edge["refs"] == "49" and edge["cancer"] == vocab.entity_iri("ovarian-cancer")
+
+
+def test_kgx_and_neo4j_go_to_a_directory_an_archive_or_a_tar_on_standard_output(tmp_path: Path):
+    import tarfile
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "exograph", "export", *args], capture_output=True, timeout=120)
+
+    folder = tmp_path / "kgx"
+    proc = run("--format", "kgx", "-o", str(folder))
+    assert proc.returncode == 0 and proc.stderr.decode().startswith(f"wrote {folder / 'nodes.tsv'}, {folder / 'edges.tsv'} (kgx, ")
+    assert sorted(p.name for p in folder.iterdir()) == ["edges.tsv", "nodes.tsv"]  # no temporary left behind
+    assert (folder / "edges.tsv").read_bytes().count(b"\n") == 412  # the header and 411 relations
+
+    piped = run("--format", "neo4j")
+    assert piped.returncode == 0
+    with tarfile.open(fileobj=io.BytesIO(piped.stdout)) as tar:
+        assert tar.getnames() == ["nodes.csv", "relationships.csv"]
+        members = {name: tar.extractfile(name).read() for name in tar.getnames()}  # type: ignore[union-attr]
+    assert run("--format", "neo4j").stdout == piped.stdout  # deterministic, to the byte
+
+    archive = tmp_path / "exo.tar.gz"
+    assert run("--format", "neo4j", "-o", str(archive)).returncode == 0
+    with tarfile.open(archive) as tar:
+        assert {name: tar.extractfile(name).read() for name in tar.getnames()} == members  # type: ignore[union-attr]
+
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    bad = run("--format", "kgx", "-o", str(tmp_path / "taken"))
+    assert bad.returncode == 1 and bad.stderr.decode().count("\n") == 1 and "not a directory" in bad.stderr.decode() and b"Traceback" not in bad.stderr
+    without = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.modules['yaml'] = None; from exograph.cli import main; main()", "export", "--format", "kgx"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        without.returncode == 1
+        and without.stderr == "Error: the KGX export needs the biolink-model package (Biolink 4.4.6) to check its terms: pip install 'exograph[kgx]'\n"
+    )
+
+
+def test_several_files_are_written_together_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A failure while the files are written leaves the directory as it was: the old files whole,
+    no temporary behind."""
+    import os
+
+    import exograph.export
+
+    write_files(tmp_path, {"nodes.tsv": b"old nodes", "edges.tsv": b"old edges"})
+    calls = []
+
+    def failing_fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        os.fsync(fd)
+
+    monkeypatch.setattr(exograph.export.os, "fsync", failing_fsync)
+    with pytest.raises(DataError, match=r"cannot write nodes.tsv, edges.tsv there \(No space left on device\)"):
+        write_files(tmp_path, {"nodes.tsv": b"new nodes", "edges.tsv": b"new edges"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert (tmp_path / "nodes.tsv").read_bytes() == b"old nodes" and (tmp_path / "edges.tsv").read_bytes() == b"old edges"
+
+
+def test_export_of_the_multi_file_formats_is_their_files_in_a_tar(kg):
+    import tarfile
+
+    for fmt in ("kgx", "neo4j"):
+        with tarfile.open(fileobj=io.BytesIO(export(kg, fmt))) as tar:
+            assert {name: tar.extractfile(name).read() for name in tar.getnames()} == export_files(kg, fmt)  # type: ignore[union-attr]
+    with pytest.raises(ExographError, match="'graphml' is one file"):
+        export_files(kg, "graphml")

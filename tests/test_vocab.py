@@ -5,6 +5,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 from exograph import resources, vocab
 
 SKOS = Namespace(vocab.SKOS)
+DCTERMS = Namespace(vocab.DCTERMS)
 
 
 def ontology() -> Graph:
@@ -27,12 +28,43 @@ def test_relation_predicates_have_domain_range_label_and_definition():
             assert g.value(prop, needed) is not None, f"{local} lacks {needed}"
 
 
-def test_every_class_has_label_and_definition():
+def terms(g: Graph) -> list[URIRef]:
+    """Every class and property the ontology declares (named, in the exograph namespace)."""
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+    found = {s for kind in kinds for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(vocab.EXO)}
+    return sorted(found)
+
+
+def test_every_class_and_property_has_one_label_and_one_definition():
     g = ontology()
-    for cls in g.subjects(RDF.type, OWL.Class):
-        if isinstance(cls, URIRef):
-            assert g.value(cls, RDFS.label) is not None, cls
-            assert g.value(cls, SKOS.definition) is not None, cls
+    declared = terms(g)
+    assert {str(t)[len(vocab.EXO) :] for t in declared} == set(vocab.CLASSES.values()) | set(vocab.PREDICATES) | set(vocab.OTHER_TERMS)
+    for term in declared:
+        assert len(list(g.objects(term, RDFS.label))) == 1, f"{vocab.shorten(term)} needs exactly one rdfs:label"
+        assert len(list(g.objects(term, SKOS.definition))) == 1, f"{vocab.shorten(term)} needs exactly one skos:definition"
+
+
+def test_no_two_terms_share_a_label():
+    """Case aside: a class and the property that takes it are told apart (exo:Biofluid "biofluid",
+    exo:biofluid "has biofluid"), so a label names one term wherever it is shown."""
+    g = ontology()
+    by_label: dict[str, list[str]] = {}
+    for term in terms(g):
+        by_label.setdefault(str(g.value(term, RDFS.label)).casefold(), []).append(vocab.shorten(term))
+    assert not {label: names for label, names in by_label.items() if len(names) > 1}
+
+
+def test_the_ontology_names_its_title_licence_creator_and_version():
+    import exograph
+
+    g = ontology()
+    (node,) = g.subjects(RDF.type, OWL.Ontology)
+    assert str(node) == vocab.BASE + "ontology"
+    for needed in (DCTERMS.title, DCTERMS.description, DCTERMS.creator):
+        assert str(g.value(node, needed) or "").strip(), f"the ontology lacks {needed}"
+    assert g.value(node, DCTERMS.license) == URIRef("https://spdx.org/licenses/MIT")  # as pyproject.toml and LICENSE
+    assert str(g.value(node, OWL.versionInfo)) == exograph.__version__
+    assert g.value(node, OWL.versionIRI) == URIRef(f"{node}/{exograph.__version__}/exograph.ttl")
 
 
 def test_exo_refuses_a_misspelt_term():
