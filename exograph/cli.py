@@ -259,6 +259,11 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
 @click.option("--path", "path_", nargs=2, metavar="SOURCE TARGET", help="Draw (and highlight) the paths between two entities.")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path for --path.")
 @click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most relations drawn around --focus (browsers draw a few thousand).")
+@click.option(
+    "--show-generic",
+    is_flag=True,
+    help="Show generic entities (exosome, tumour cell...) and what only they join to the drawing at first; the page has a switch for them either way.",
+)
 @THROUGH_GENERIC
 @HEDGED
 @FORMAT
@@ -271,6 +276,7 @@ def viz(
     path_: tuple[str, str] | None,
     max_hops: int,
     limit: int,
+    show_generic: bool,
     through_generic: bool,
     hedged: bool,
     fmt: str,
@@ -290,7 +296,7 @@ def viz(
         through_generic=through_generic,
         hedged=hedged,
     )
-    html = render_html(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles)
+    html = render_html(kg.index, drawing.edges, highlight=drawing.highlight, focus=drawing.focus, roles=drawing.roles, show_generic=show_generic)
     write_text_atomic(output, html)
     if drawing.total > len(drawing.edges):
         shown = len(drawing.edges)

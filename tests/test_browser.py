@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import iri
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("EXOGRAPH_CHROMIUM", "/usr/bin/chromium")
@@ -55,7 +57,119 @@ def test_graph_is_drawn_offline(browser, kg, tmp_path, artifacts):
     assert page.evaluate("exograph.edges.length") == len(kg.relations())
     assert drawn_pixels(page) > 5000
     assert page.locator("#legend .legend-item").count() >= 10
+    assert page.locator("#paths-box").is_hidden()  # no "Highlighted paths: none" without paths
     page.screenshot(path=str(artifacts / "graph.png"))
+    assert events == {"requests": [], "errors": [], "dialogs": []}
+
+
+def hidden_at_first(data: dict) -> set[str]:
+    """What the page hides until generic entities are shown (graph.js: hideable)."""
+    return {n["id"] for n in data["nodes"] if (n["exo_generic"] or n["exo_behind_generic"]) and not n["exo_focus"] and not n["exo_on_path"]}
+
+
+def shown_nodes(page) -> set[str]:
+    return set(page.evaluate("exograph.shown.nodes.getIds()"))
+
+
+def readable_labels(page) -> int:
+    """How many of the nodes drawn have a label of at least 10 px on the screen (vis-network draws
+    smaller ones not at all, or fading)."""
+    return page.evaluate(
+        """() => { const net = exograph.network, scale = net.getScale();
+                   return exograph.shown.nodes.getIds().filter(id => net.body.nodes[id].labelModule.fontOptions.size * scale >= 10).length; }"""
+    )
+
+
+def click_node(page, node: str) -> None:
+    """A real click on the node, where the page draws it."""
+    x, y = page.evaluate(f"(() => {{ const p = exograph.network.canvasToDOM(exograph.network.getPositions(['{node}'])['{node}']); return [p.x, p.y]; }})()")
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_the_whole_graph_hides_generic_hubs_behind_a_switch(browser, kg, tmp_path, artifacts):
+    from exograph.viz import graph_data
+
+    data = graph_data(kg.index, kg.relations())
+    hidden = hidden_at_first(data)
+    page, events = open_page(browser, kg.to_html(), tmp_path, "whole.html")
+    assert shown_nodes(page) == {n["id"] for n in data["nodes"]} - hidden
+    assert iri("exosome") in hidden and iri("miRNA-21") not in hidden
+    generic = len([n for n in data["nodes"] if n["exo_generic"]])
+    behind = len(hidden) - generic
+    assert page.text_content("#generic .generic-note") == (
+        f"{generic} generic entities (exosome, tumour cell, cancer and {generic - 3} more), with the {behind} entities joined only through them hidden"
+    )
+    assert readable_labels(page) >= 15  # the busiest entities are named at first; the rest as one zooms in
+    click_node(page, iri("miRNA-21"))  # interactive: a click selects
+    assert page.evaluate("exograph.network.getSelectedNodes()") == [iri("miRNA-21")]
+
+    page.check("#generic input")
+    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
+    assert shown_nodes(page) == {n["id"] for n in data["nodes"]}
+    assert page.text_content("#generic .generic-note").endswith(" shown")
+    page.screenshot(path=str(artifacts / "graph-generic.png"))
+    page.uncheck("#generic input")
+    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
+    assert shown_nodes(page) == {n["id"] for n in data["nodes"]} - hidden
+
+    page.fill("#search", "exosome")  # finding a hidden entity shows the generic entities first
+    page.click("#search-form button")
+    page.wait_for_selector("#status:text-is('found exosome (generic entities shown)')")
+    assert page.is_checked("#generic input") and page.evaluate("exograph.network.getSelectedNodes()") == [iri("exosome")]
+    assert events == {"requests": [], "errors": [], "dialogs": []}
+
+
+def test_the_focus_view_of_mir21_is_readable(browser, kg, tmp_path, artifacts):
+    from exograph.viz import graph_data
+
+    drawing = kg.subgraph(focus="miR-21", depth=2)
+    data = graph_data(kg.index, drawing.edges, focus=drawing.focus, roles=drawing.roles)
+    page, events = open_page(browser, kg.to_html(focus="miR-21", depth=2), tmp_path, "mir21.html")
+    shown = shown_nodes(page)
+    assert shown == {n["id"] for n in data["nodes"]} - hidden_at_first(data) and len(shown) < len(data["nodes"]) / 3
+    assert readable_labels(page) == len(shown)  # every entity drawn is named legibly
+    page.screenshot(path=str(artifacts / "graph-mir21.png"))
+    page.check("#generic input")
+    page.wait_for_selector("body[data-stabilized=true]", timeout=60_000)
+    assert len(shown_nodes(page)) == len(data["nodes"])
+    page.screenshot(path=str(artifacts / "graph-mir21-generic.png"))
+    assert events == {"requests": [], "errors": [], "dialogs": []}
+
+
+def _synthetic():
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
+    spec = importlib.util.spec_from_file_location("synthetic", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_graph_of_2000_entities_becomes_interactive(browser, tmp_path, artifacts):
+    """How fast is measured by benchmarks/bench_viz.py; here: that it settles, draws every node and answers a click."""
+    import exograph
+
+    graph = tmp_path / "synthetic.nt"
+    _synthetic().generate(graph, 86_000)
+    big = exograph.load([graph])
+    relations = big.relations()
+    nodes = {e.subject for e in relations} | {e.object for e in relations}
+    assert 1900 <= len(nodes) <= 2200
+    page, events = open_page(browser, big.to_html(), tmp_path, "big.html")
+    assert shown_nodes(page) == nodes and page.evaluate("exograph.shown.edges.length") == len(relations)
+    assert page.evaluate("exograph.network.physics.physicsEnabled") is False  # settled: physics off
+    assert drawn_pixels(page) > 20_000
+    hub = iri("miRNA-21")
+    assert readable_labels(page) >= 3  # the hubs (miRNA-21, metastasis, angiogenesis) are named
+    click_node(page, hub)
+    assert page.evaluate("exograph.network.getSelectedNodes()") == [hub]
+    page.screenshot(path=str(artifacts / "graph-2000.png"))
+    assert int(page.get_attribute("body", "data-ready-ms")) > 0
     assert events == {"requests": [], "errors": [], "dialogs": []}
 
 

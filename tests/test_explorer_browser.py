@@ -254,3 +254,23 @@ def test_path_finder_flags_cross_cancer_paths_and_takes_the_options(browser, con
     assert "no-hedged=1" not in page.url and "no_hedged=1" in page.url
     assert "without hedged statements" in page.text_content("#status span")
     assert events["errors"] == [] and events["blocked"] == []
+
+
+def test_the_entity_graph_has_a_switch_for_generic_entities(browser, server, artifacts):  # noqa: F811
+    page, events = open_explorer(browser, server, "#view=entity&name=miRNA-21&depth=2")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    exosome, mir21 = "https://w3id.org/exograph/entity/exosome", "https://w3id.org/exograph/entity/miRNA-21"
+    every = set(page.evaluate("explorer.graph.nodes.getIds()"))
+    shown = set(page.evaluate("explorer.graph.shown.nodes.getIds()"))
+    assert exosome in every and exosome not in shown and mir21 in shown and len(shown) < len(every) / 3
+    note = page.text_content("#entity-generic .generic-note")
+    assert note.startswith("12 generic entities (exosome, tumour cell, cancer and 9 more), with the ") and note.endswith(" hidden")
+    page.check("#entity-generic input")
+    page.wait_for_selector("body[data-view=entity][data-graph=stable]", timeout=60_000)
+    assert set(page.evaluate("explorer.graph.shown.nodes.getIds()")) == every
+    page.screenshot(path=str(artifacts / "explorer-entity-generic.png"))
+
+    page.goto(server.url + "#view=path&source=miR-21&target=paclitaxel+resistance")  # a path draws no generic entity: no switch
+    page.wait_for_selector("body[data-view=path][data-graph=stable]", timeout=60_000)
+    assert page.locator("#path-generic").is_hidden()
+    assert events == {"blocked": [], "errors": [], "console": [], "dialogs": []}

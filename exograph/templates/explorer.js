@@ -160,12 +160,19 @@
 
   // ------------------------------------------------------------------ drawing
 
+  /* The switch showing the generic entities of the drawing in `container` (its sibling). */
+  function controlOf(container) {
+    return container.parentNode.querySelector(".graph-control");
+  }
+
   function draw(container, legend, data) {
     if (drawn) { drawn.destroy(); drawn = null; }
     document.body.setAttribute("data-graph", "drawing");
     var view = ExographGraph.draw(container, data, {
       legend: legend,
-      onStable: function () { document.body.setAttribute("data-graph", "stable"); }
+      control: controlOf(container),
+      onStable: function () { document.body.setAttribute("data-graph", "stable"); },
+      onMoving: function () { document.body.setAttribute("data-graph", "drawing"); }
     });
     drawn = view.network;
     drawn.on("doubleClick", function (event) {
@@ -262,6 +269,7 @@
     ["entity-id", "entity-synonyms", "entity-xrefs"].forEach(function (id) { byId(id).textContent = "\u2014"; });
     clear(byId("entity-relations"));
     clear(byId("entity-legend"));
+    clear(byId("entity-generic")).hidden = true;
     var note = byId("entity-graph").parentNode.querySelector(".graph-note");
     if (note) { note.remove(); }
     if (drawn) { drawn.destroy(); drawn = null; }
@@ -378,6 +386,7 @@
     byId("path-through-generic").checked = p.through_generic === "1";
     byId("path-no-hedged").checked = p.no_hedged === "1";
     var box = clear(byId("path-results"));
+    clear(byId("path-generic")).hidden = true;
     if (!p.source || !p.target) {
       box.appendChild(el("p", "Give a source and a target: paths that stay within one cancer rank first, then those with fewer hops, then better-supported ones, then paths that follow the relations' direction."));
       return Promise.resolve();
