@@ -174,7 +174,7 @@ class KnowledgeGraph:
         )
 
     def _neighbourhood(
-        self, name: str, *, depth: int, predicate: str | None = None, cancer: str | None = None, hedged: bool = True
+        self, name: str, *, depth: int, predicate: str | None = None, cancer: str | None = None, hedged: bool = True, through_generic: bool = True
     ) -> tuple[str, IdNeighbourhood]:
         """The entity ``name`` means and its neighbourhood over the index (ids, unpaged)."""
         index = self.index
@@ -183,7 +183,9 @@ class KnowledgeGraph:
         if predicate:
             number = index.predicate_number(self._predicate(predicate))
             predicates = [number] if number is not None else []
-        found = search_neighbourhood(index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates, hedged=hedged)
+        found = search_neighbourhood(
+            index, _node(index, centre), depth=depth, cancer=self._cancer_node(cancer), predicates=predicates, hedged=hedged, through_generic=through_generic
+        )
         return centre, found
 
     def paths(
@@ -290,8 +292,11 @@ class KnowledgeGraph:
     ) -> Drawing:
         """What a drawing shows: the relations around ``focus`` and those whose context names it
         (at most ``limit`` in all, in statement order) and/or on the paths between ``path``'s two
-        entities (all relations without either), and those paths. Raises NothingToDrawError when
-        ``focus`` takes part in no relation the filters keep."""
+        entities (all relations without either), and those paths. The paths do not walk through
+        a generic entity unless ``through_generic``; the neighbourhood does (the page hides what
+        lies behind one at first), but when ``limit`` cuts it, what the focus reaches without
+        walking through one is kept first. Raises NothingToDrawError when ``focus`` takes part in
+        no relation the filters keep."""
         highlight: list[GraphPath] = []
         chosen: dict[str, Relation] = {}
         total = 0
@@ -308,7 +313,12 @@ class KnowledgeGraph:
                     f"nothing to draw around '{self.index.label(centre)}': it is not the subject, object or context of any relation"
                     + (" the filters keep" if cancer is not None or not hedged else "")
                 )
-            page = sorted(every) if limit is None else heapq.nsmallest(limit, every)
+            if limit is None or len(every) <= limit:
+                page = sorted(every)
+            else:  # what the focus reaches without walking through a generic entity comes first, then the rest
+                near = self._neighbourhood(focus, depth=depth, cancer=cancer, hedged=hedged, through_generic=through_generic)[1]
+                first = near.edges | near.roles.keys()
+                page = sorted(heapq.nsmallest(limit, every, key=lambda e: (e not in first, e)))
             relations = self._relations_of(page)
             chosen.update((r.key, r) for r in relations)
             names = self.index.roles

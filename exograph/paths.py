@@ -501,21 +501,25 @@ def search_neighbourhood(
     cancer: Collection[int] | None = None,
     predicates: Iterable[int] | None = None,
     hedged: bool = True,
+    through_generic: bool = True,
 ) -> IdNeighbourhood:
     """Nodes joined to ``centre`` by at most ``depth`` relations (either direction), the relations
     touching every node nearer than ``depth``, and the relations whose context names ``centre``
-    (the same filters apply to all of them)."""
+    (the same filters apply to all of them). Without ``through_generic``, a generic entity other
+    than ``centre`` is reached but not walked through, as in a path: what only "exosome" joins to
+    the centre's neighbours is not its neighbourhood."""
     if depth < 1:
         raise ValueError("depth must be at least 1")
     a = index.arrays
     keep = edge_filter(index, cancer, hedged)
     wanted = set(predicates) if predicates is not None else None
     sides = _sides(a, forward=True, undirected=True)
+    avoid = frozenset() if through_generic else index.generic - {centre}
     distances = {centre: 0}
     frontier = {centre}
     used: set[int] = set()
     for d in range(1, depth + 1):
-        frontier = {n for n in _expand(a, frontier, sides, keep, wanted, used) if n not in distances}
+        frontier = {n for n in _expand(a, frontier - avoid, sides, keep, wanted, used) if n not in distances}
         distances.update(dict.fromkeys(frontier, d))
     roles: dict[int, list[int]] = {}
     for i in range(a.role_start[centre], a.role_start[centre + 1]):

@@ -98,6 +98,32 @@ def test_neighbours_with_filters(kg):
     assert max(deeper.distances.values()) == 2
 
 
+def test_a_neighbourhood_can_stop_at_generic_entities(kg):
+    from exograph.paths import search_neighbourhood
+
+    index, a = kg.index, kg.index.arrays
+    centre = index.node_id(iri("miRNA-21"))
+    every = search_neighbourhood(index, centre, depth=2)
+    near = search_neighbourhood(index, centre, depth=2, through_generic=False)
+    assert index.node_id(iri("exosome")) in near.distances  # reached, not walked through
+    assert near.distances.keys() < every.distances.keys() and near.edges < every.edges
+    assert all(every.distances[n] == 2 for n in every.distances.keys() - near.distances.keys())
+    for edge in every.edges - near.edges:  # what is left out, only a generic entity joins
+        ends = {a.subject[edge], a.object[edge]}
+        assert ends & index.generic and centre not in ends
+
+
+def test_a_drawing_cut_by_its_limit_keeps_what_the_focus_reaches_without_generic_entities(kg):
+    from exograph.paths import search_neighbourhood
+
+    near = search_neighbourhood(kg.index, kg.index.node_id(iri("miRNA-21")), depth=2, through_generic=False)
+    specific = set(kg.index.edge_keys(near.edges | near.roles.keys()).values())
+    cut = kg.subgraph(focus="miR-21", depth=2, limit=len(specific))
+    assert cut.total > len(cut.edges) == len(specific)
+    assert {r.key for r in cut.edges} == specific  # not the first relations by statement order, which run through exosome
+    assert {r.key for r in kg.subgraph(focus="miR-21", depth=2, limit=len(specific), through_generic=True).edges} != specific
+
+
 def test_unknown_predicate(kg):
     from exograph.errors import UnknownPredicateError
 
