@@ -186,7 +186,7 @@ def _queryable(iri: str) -> bool:
 
 def to_networkx(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx.MultiDiGraph:
     """A MultiDiGraph: entity IRIs as nodes (label, type), one edge per relation keyed by its
-    statement IRI, with plain attribute values (predicate IRI and label, context fields,
+    statement IRI (also its ``statement`` attribute), with plain attribute values (predicate IRI and label, context fields,
     references, evidence count), so that networkx's writers (GraphML, GEXF...) take it as it is."""
     import networkx as nx
 
@@ -195,6 +195,7 @@ def to_networkx(entities: Iterable[Entity], relations: Iterable[Relation]) -> nx
         g.add_node(entity.id, label=entity.label, type=entity.type)
     for rel in relations:
         attrs: dict[str, object] = {
+            "statement": rel.key,  # the key again, as an attribute: a reader that drops edge keys (igraph) keeps it
             "predicate": rel.predicate,
             "label": rel.predicate_label,
             "refs": ",".join(map(str, rel.refs)),

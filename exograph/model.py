@@ -87,9 +87,10 @@ class Entity:
         return vocab.entity_id(self.id)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Evidence:
-    """Where a relation is stated: the review's references, section and a verbatim quote."""
+    """Where a relation is stated: the review's references, section and a verbatim quote.
+    Evidences sort by their fields in order, a missing author or publication first."""
 
     refs: tuple[int, ...]
     refs_printed: str
@@ -98,6 +99,12 @@ class Evidence:
     first_author: str | None = None
     publication: str | None = None  #: None: the review; else the IRI of another publication (PubMed, doi.org)
     where: str = field(default="", compare=False)  #: file:line of the curation record
+
+    def __lt__(self, other: Evidence) -> bool:
+        return self._order() < other._order()
+
+    def _order(self) -> tuple[tuple[int, ...], str, str, str, str, str]:
+        return (self.refs, self.refs_printed, self.section, self.quote, self.first_author or "", self.publication or "")
 
     @property
     def key(self) -> str:

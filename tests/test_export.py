@@ -110,6 +110,7 @@ def test_graphml_read_back_by_igraph_with_the_counts_and_attributes_of_stats(kg,
     graph = igraph.Graph.Read_GraphML(str(path))
     assert graph.is_directed() and graph.vcount() == stats["entities"] and graph.ecount() == stats["relations"]
     assert len({(e.source, e.target) for e in graph.es}) < graph.ecount()  # relations sharing their ends are distinct edges
+    assert sorted(graph.es["statement"]) == sorted(r.key for r in kg.relations())  # each edge names its statement
     assert Counter(graph.vs["type"]) == Counter(stats["entities_by_type"])
     assert Counter(vocab.local_name(p) for p in graph.es["predicate"]) == Counter(stats["relations_by_predicate"])
     assert all(graph.vs["label"]) and set(graph.es["label"]) == {ontology.label(vocab.EXO + p) for p in stats["relations_by_predicate"]}

@@ -115,3 +115,11 @@ def test_evidence_reads_its_reference_numbers_and_publication_however_they_are_n
         assert list(rel.refs) == [7] and rel.evidences[0].publication is None, path  # a review is not the paper itself
     (rel,) = [r for r in exograph.load([paper]).relations() if r.evidences]
     assert rel.evidences[0].publication == "https://w3id.org/exograph/review/r"
+
+
+def test_evidences_that_differ_only_by_a_missing_author_sort():
+    from exograph.model import Evidence
+
+    named, anonymous = Evidence((49,), "49", "4. Drug resistance", "a quote", "Au Yeung"), Evidence((49,), "49", "4. Drug resistance", "a quote")
+    assert sorted([named, anonymous]) == [anonymous, named] and sorted([anonymous, named]) == [anonymous, named]
+    assert sorted([Evidence((50,), "50", "s", "q"), named]) == [named, Evidence((50,), "50", "s", "q")]  # the references first
