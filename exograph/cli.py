@@ -69,27 +69,53 @@ class _Group(click.Group):
     metavar="IRI",
     help="The named graph that holds the data on --endpoint (default: its default graph).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No notes, progress bars or 'wrote' lines on stderr: the answer, warnings and errors only.")
+@click.option(
+    "-v", "--verbose", count=True, help="Say on stderr what happens: the store opened, the index read or built, and how long each took (-vv: every query too)."
+)
 @click.version_option(package_name="exograph")
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None, endpoint: str | None, endpoint_graph: str | None) -> None:
+def cli(ctx: click.Context, data: tuple[Path, ...], store: Path | None, endpoint: str | None, endpoint_graph: str | None, quiet: bool, verbose: int) -> None:
     """exograph: how exosomal cargo drives cancer, as an evidence-first knowledge graph."""
+    if quiet and verbose:
+        raise click.UsageError("give --quiet or --verbose, not both")
+    if verbose:
+        import logging
+
+        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO, format="exograph: %(message)s")
     if data and store is not None:
         raise click.UsageError("give --data or --store, not both: load the files into the store with 'exograph load FILE... --store DIR'")
     if endpoint and (data or store is not None):
         raise click.UsageError("give --endpoint, --data or --store, not several: --endpoint reads a remote store instead of files or a local one")
     if endpoint_graph and not endpoint:
         raise click.UsageError("--endpoint-graph names a graph on --endpoint; give --endpoint URL too")
-    ctx.obj = {"data": list(data), "store": store, "endpoint": endpoint or None, "endpoint_graph": endpoint_graph or None}
+    ctx.obj = {"data": list(data), "store": store, "endpoint": endpoint or None, "endpoint_graph": endpoint_graph or None, "quiet": quiet, "verbose": verbose}
+
+
+def _note(message: str) -> None:
+    """A note on stderr (terminal-safe), unless --quiet."""
+    from exograph.text import safe
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or not (ctx.find_root().obj or {}).get("quiet"):
+        click.echo(safe(message), err=True)
+
+
+def _progress() -> bool:
+    """Whether to draw progress bars: on a terminal, unless --quiet."""
+    import sys
+
+    ctx = click.get_current_context(silent=True)
+    return sys.stderr.isatty() and not (ctx is not None and (ctx.find_root().obj or {}).get("quiet"))
 
 
 def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     from exograph.kg import load
-    from exograph.text import safe
 
     options = ctx.find_root().obj
     kg = load(options["data"] or None, store=options["store"], endpoint=options.get("endpoint"), endpoint_graph=options.get("endpoint_graph"))
     for note in getattr(kg.store, "notes", ()):
-        click.echo(safe(f"note: {note}"), err=True)
+        _note(f"note: {note}")
     return kg
 
 
@@ -97,12 +123,11 @@ def _say_subtypes(kg: Any, cancer: str | None) -> None:
     """Say on stderr which subtypes a --cancer takes in."""
     if cancer is None:
         return
-    from exograph.text import safe
 
     subtypes = kg.subtypes(cancer)
     if subtypes:
         names = ", ".join(e.label for e in subtypes[:8]) + (f" and {len(subtypes) - 8} more" if len(subtypes) > 8 else "")
-        click.echo(safe(f"note: --cancer '{cancer}' includes its {len(subtypes)} subtype(s): {names}"), err=True)
+        _note(f"note: --cancer '{cancer}' includes its {len(subtypes)} subtype(s): {names}")
 
 
 def _emit(data: Any) -> None:
@@ -202,7 +227,7 @@ def path(
     if found.truncated and all_paths:
         from exograph.paths import PATH_CAP
 
-        click.echo(f"note: more paths exist: showing the best {len(found)} of at least {found.found} (the cap of --all is {PATH_CAP})", err=True)
+        _note(f"note: more paths exist: showing the best {len(found)} of at least {found.found} (the cap of --all is {PATH_CAP})")
 
 
 @cli.command()
@@ -283,7 +308,6 @@ def viz(
 ) -> None:
     """Write the graph as one self-contained, offline, interactive HTML file."""
     from exograph.io.turtle import write_text_atomic
-    from exograph.text import safe
     from exograph.viz import render_html
 
     kg = _kg(ctx)
@@ -302,7 +326,7 @@ def viz(
         shown = len(drawing.edges)
         context = " or naming it in their context" if drawing.roles else ""
         note = f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'{context}; give a larger --limit to draw more"
-        click.echo(safe(note), err=True)
+        _note(note)
     if fmt == "json":
         return _emit({"output": str(output), "bytes": len(html.encode("utf-8"))})
     click.echo(f"wrote {output}")
@@ -406,7 +430,7 @@ def export(ctx: click.Context, fmt: str, output: str) -> None:
         sys.stdout.buffer.flush()
         return
     written = write_export(_kg(ctx), fmt, Path(output))
-    click.echo(f"wrote {', '.join(map(str, written))} ({fmt}, {sum(written.values())} bytes)", err=True)
+    _note(f"wrote {', '.join(map(str, written))} ({fmt}, {sum(written.values())} bytes)")
 
 
 @cli.command()
@@ -468,7 +492,7 @@ def build(curation: Path | None, output: Path | None, review: Path | None, fmt: 
     state = "wrote" if report.changed else "up to date:"
     click.echo(f"{state} {report.output}: {report.entities} entities, {report.relations} relations, {report.evidences} evidences")
     if not report.quotes_checked:
-        click.echo(f"quote check skipped: review text not found at {report.review_path} (set EXOGRAPH_REVIEW or --review)", err=True)
+        _note(f"quote check skipped: review text not found at {report.review_path} (set EXOGRAPH_REVIEW or --review)")
 
 
 @cli.command(name="load")
@@ -496,7 +520,7 @@ def load_command(ctx: click.Context, files: tuple[Path, ...], target: Path | Non
     if ontology and not (target / "exograph-store.json").is_file() and graph is None:
         sources.append(resources.ontology_file())
     total = sum(f.stat().st_size for f in sources if f.is_file())
-    if sys.stderr.isatty() and fmt == "text":
+    if _progress() and fmt == "text":
         with click.progressbar(length=total, label="loading", file=sys.stderr, show_eta=True) as bar:
             report = load_files(target, sources, graph=graph, progress=bar.update)
     else:
@@ -610,7 +634,7 @@ def _run_import(ctx: click.Context, database: Any, file: Path, target: Path | No
         raise click.UsageError("say where the import goes: --store DIR (a new or an existing store) or -o FILE.nq ('-' for stdout)")
     reference = ReferenceData.from_environment(options.pop("reference"))
     sink: Any = None if output is None else sys.stdout.buffer if output == "-" else Path(output)
-    bars = _Bars(sys.stderr.isatty() and fmt == "text")
+    bars = _Bars(_progress() and fmt == "text")
     try:
         report = import_file(
             database,
@@ -700,7 +724,7 @@ def serve(
     """Serve a read-only SPARQL 1.1 endpoint (/sparql) and the explorer (/) until Ctrl-C."""
     from exograph.server import Limits, Server
 
-    if verbose:
+    if verbose and not ctx.find_root().obj["verbose"]:
         import logging
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")

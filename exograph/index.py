@@ -24,10 +24,12 @@ when the store changes. A bare Oxigraph directory's index goes to the user's cac
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import stat
 import tempfile
+import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from exograph.store import Store
 
 #: bump when the index's tables change
+log = logging.getLogger("exograph.index")
+
 INDEX_VERSION = "6"
 INDEX_FILE = "index.sqlite"
 
@@ -207,7 +211,7 @@ class Index:
         fingerprint = store.fingerprint
         location = getattr(store, "location", None)  # a remote store: its index is kept in the cache
         if fingerprint is None or (location is None and (not isinstance(store, OxigraphStore) or store.path is None)):
-            return cls(build_database(store))
+            return cls(_built(store))
         if location is not None:
             place = _cache_file(str(location), fingerprint)
         else:
@@ -216,10 +220,12 @@ class Index:
             place = directory / INDEX_FILE if (directory / MANIFEST).is_file() else _cache_file(str(directory.resolve()), fingerprint)
         found = cls.open(place, fingerprint) if place is not None else None
         if found is not None:
+            log.info("index read from %s", place)
             return found
-        db = build_database(store, fingerprint)
+        db = _built(store, fingerprint)
         if place is not None:
             save(db, place)
+            log.info("index kept at %s", place)
         return cls(db, place)
 
     @classmethod
@@ -421,6 +427,14 @@ def build_index(store: Store, directory: Path, *, triples: int | None = None, fa
     place = directory / INDEX_FILE
     save(build_database(store, store.fingerprint, triples=triples, facts=facts), place)
     return place
+
+
+def _built(store: Store, fingerprint: str | None = None) -> sqlite3.Connection:
+    """:func:`build_database`, logged."""
+    started = time.perf_counter()
+    db = build_database(store, fingerprint)
+    log.info("index built in %.2f s (%s relations)", time.perf_counter() - started, db.execute("SELECT COUNT(*) FROM edges").fetchone()[0])
+    return db
 
 
 def build_database(store: Store | None, fingerprint: str | None = None, *, triples: int | None = None, facts: Facts | None = None) -> sqlite3.Connection:

@@ -191,3 +191,45 @@ def test_load_shows_a_progress_bar_on_a_terminal(tmp_path: Path):
     assert proc.returncode == 0
     assert b"loading" in shown and b"100%" in shown
     assert proc.stdout.decode().startswith(f"created {tmp_path / 's'}: ")
+
+
+def test_quiet_keeps_the_answer_and_drops_notes_and_progress(tmp_path: Path):
+    loud = exograph("viz", "--focus", "exosome", "--limit", "5", "-o", str(tmp_path / "a.html"))
+    quiet = exograph("-q", "viz", "--focus", "exosome", "--limit", "5", "-o", str(tmp_path / "b.html"))
+    assert loud.returncode == quiet.returncode == 0 and loud.stderr.startswith("note: drew 5 of the ") and quiet.stderr == ""
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    proc, shown = on_a_terminal([sys.executable, "-m", "exograph.cli", "-q", "load", str(resources.packaged_triples()), "--store", str(tmp_path / "s")], ROOT)
+    assert proc.returncode == 0 and b"loading" not in shown and proc.stdout.decode().startswith(f"created {tmp_path / 's'}: ")  # the summary is the answer
+    (tmp_path / "empty.ttl").write_text("", encoding="utf-8")
+    noted = exograph("--data", str(FIXTURES / "tiny.ttl"), "--data", str(tmp_path / "empty.ttl"), "stats")
+    quieted = exograph("-q", "--data", str(FIXTURES / "tiny.ttl"), "--data", str(tmp_path / "empty.ttl"), "stats")
+    assert "empty.ttl added nothing" in noted.stderr and quieted.stderr == "" and quieted.stdout == noted.stdout
+    both = exograph("-q", "-v", "stats")
+    assert both.returncode == 2 and both.stderr.strip().endswith("Error: give --quiet or --verbose, not both")
+
+
+def test_verbose_says_what_happens_and_twice_verbose_every_query(tmp_path: Path):
+    built = exograph("-v", "resolve", "miR-21", "--limit", "1")
+    assert built.returncode == 0 and built.stdout.startswith("miRNA-21\t")
+    lines = built.stderr.splitlines()
+    assert lines[0].startswith("exograph: read 2 file(s) into an in-memory store in ") and lines[1].startswith("exograph: index built in ")
+    assert lines[1].endswith("(411 relations)") and len(lines) == 2
+    exograph("load", str(resources.packaged_triples()), "--store", str(tmp_path / "s"))
+    again = exograph("-v", "--store", str(tmp_path / "s"), "resolve", "miR-21")
+    assert again.stderr == f"exograph: index read from {tmp_path / 's' / 'index.sqlite'}\n"  # the index the load kept
+    queries = exograph("-vv", "stats").stderr.splitlines()
+    assert len(queries) > 10 and any(" row(s) in " in q and "SELECT ?st WHERE { ?st a exo:Statement }" in q for q in queries)
+
+
+def test_shell_completion_works_as_the_readme_says():
+    import os
+
+    env = {**os.environ, "COMP_WORDS": "exograph export --format ", "COMP_CWORD": "3", "_EXOGRAPH_COMPLETE": "bash_complete"}
+    proc = subprocess.run([sys.executable, "-m", "exograph.cli"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and {"plain,kgx", "plain,neo4j", "plain,graphml"} <= set(proc.stdout.split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_EXOGRAPH_COMPLETE={shell}_source exograph" in readme
+        sourced = {**os.environ, "_EXOGRAPH_COMPLETE": f"{shell}_source"}
+        script = subprocess.run([sys.executable, "-m", "exograph.cli"], env=sourced, capture_output=True, text=True, timeout=60)
+        assert script.returncode == 0 and "_EXOGRAPH_COMPLETE" in script.stdout, shell

@@ -210,6 +210,12 @@ def select_many(store: Store, queries: Sequence[str]) -> list[list[tuple[str, ..
         return list(pool.map(lambda q: select_values(store, q), queries))
 
 
+def gist(sparql: str, width: int = 100) -> str:
+    """A query on one line, cut to ``width`` characters (for the log of ``exograph -vv``)."""
+    text = " ".join(sparql.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def check_dataset(sparql: str, held: Iterable[str], *, base: str | None, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None) -> str:
     """Check ``sparql`` before an engine sees it; returns its form (SELECT, ASK, CONSTRUCT, DESCRIBE).
 

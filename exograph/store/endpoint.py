@@ -19,15 +19,19 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from exograph.errors import QueryError, StoreError
-from exograph.store import QueryResult, check_dataset, one_line
+from exograph.store import QueryResult, check_dataset, gist, one_line
 from exograph.terms import IRI, BNode, Literal, Term, Triple
+
+log = logging.getLogger("exograph.store")
 
 if TYPE_CHECKING:
     import httpx
@@ -252,6 +256,7 @@ class EndpointStore:
         form += [("default-graph-uri", g) for g in defaults] + [("named-graph-uri", g) for g in named_graphs or ()]
         with self._lock:
             self.requests += 1
+        started = time.perf_counter()
         try:
             response = self._client.post(self.url, data=dict(_merge(form)), headers={"Accept": accept})  # type: ignore[arg-type]
         except httpx.TimeoutException:
@@ -260,6 +265,7 @@ class EndpointStore:
             ) from None
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the SPARQL endpoint {self.url} ({one_line(exc)}); check the URL and that the server is running") from None
+        log.debug("%s answered %d (%d bytes) in %.3f s: %s", self.url, response.status_code, len(response.content), time.perf_counter() - started, gist(text))
         return _body(response, self.url, accept)
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +25,10 @@ import pyoxigraph as ox
 
 from exograph import vocab
 from exograph.errors import DataError, QueryError, StoreError
-from exograph.store import QueryResult, check_dataset, one_line
+from exograph.store import QueryResult, check_dataset, gist, one_line
 from exograph.terms import IRI, RDF_LANG_STRING, XSD_STRING, BNode, Literal, Term, Triple
+
+log = logging.getLogger("exograph.store")
 
 MANIFEST = "exograph-store.json"
 DATABASE = "oxigraph"
@@ -68,6 +72,7 @@ class OxigraphStore:
     @classmethod
     def memory(cls, sources: Iterable[Path] = (), *, graphs: Mapping[str, Path] | None = None) -> OxigraphStore:
         """An in-memory store of RDF files (into the default graph) and of ``graphs`` (IRI -> file)."""
+        started = time.perf_counter()
         store = cls(ox.Store(), sources=[Path(p) for p in sources])
         for path in store.sources:
             small = path.is_file() and path.stat().st_size < 10_000_000  # counting a small store is cheap
@@ -84,6 +89,7 @@ class OxigraphStore:
                 )
         for iri, path in sorted((graphs or {}).items()):
             parse_into(store.inner, Path(path), graph=iri)
+        log.info("read %d file(s) into an in-memory store in %.2f s", len(store.sources) + len(graphs or {}), time.perf_counter() - started)
         return store
 
     @classmethod
@@ -100,10 +106,12 @@ class OxigraphStore:
         """The pyoxigraph store."""
         if self._inner is None:
             assert self.path is not None
+            started = time.perf_counter()
             try:
                 self._inner = ox.Store.read_only(str(database_dir(self.path)))
             except OSError as exc:
                 raise StoreError(f"{self.path}: cannot open the store ({one_line(exc)})") from None
+            log.info("opened the store %s read-only in %.2f s", self.path, time.perf_counter() - started)
         return self._inner
 
     def reopened(self) -> OxigraphStore:
@@ -152,6 +160,7 @@ class OxigraphStore:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
         elif self._dataset is not None:
             options["default_graph"] = list(self._dataset)
+        started = time.perf_counter()
         try:
             answer = self.inner.query(sparql, **options)
         except SyntaxError as exc:
@@ -159,6 +168,7 @@ class OxigraphStore:
             raise QueryError(f"malformed SPARQL: {message}; check the query near that position") from None
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {one_line(exc)}") from None
+        log.debug("query evaluated in %.3f s: %s", time.perf_counter() - started, gist(sparql))
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ASK", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -172,6 +182,7 @@ class OxigraphStore:
         import csv
         import io
 
+        started = time.perf_counter()
         try:
             answer = self.inner.query(sparql, prefixes=vocab.PREFIXES, default_graph=list(self._dataset) if self._dataset else None)
             if not isinstance(answer, ox.QuerySolutions):
@@ -184,7 +195,9 @@ class OxigraphStore:
         assert isinstance(data, bytes)
         reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
         next(reader, None)  # the header
-        return [tuple(row) for row in reader]
+        rows = [tuple(row) for row in reader]
+        log.debug("%d row(s) in %.3f s: %s", len(rows), time.perf_counter() - started, gist(sparql))
+        return rows
 
     def graphs(self) -> list[IRI]:
         return sorted(IRI(g.value) for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
