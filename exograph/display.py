@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
 from exograph.store import python_value
+from exograph.support import shown
 from exograph.terms import BNode, Literal, Term
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def path_html(path: Path, *, number: int | None = None) -> str:
     labels = path.labels
     chain = " → ".join(f"<b {_tip(n)}>{_e(_label(labels, n))}</b>" for n in path.nodes)
     hops = len(path.hops)
-    facts = [f"{hops} hop{'s' if hops != 1 else ''}", f"support {path.belief:.2f}"]
+    facts = [f"{hops} hop{'s' if hops != 1 else ''}", f"support {shown(path.belief)}"]
     heading = f"Path {number}" if number is not None else "Path"
     out = [f'<div class="exograph-path"><p><b>{heading}</b> ({", ".join(facts)}): {chain}</p>']
     if path.cross_cancer:

@@ -66,7 +66,19 @@ class Support:
     def __str__(self) -> str:
         parts = [f"{n} {kind}" for kind, n in (("curated", self.curated), ("strong", self.strong), ("weak", self.weak)) if n]
         negative = f"; {self.negative} negative" if self.negative else ""
-        return f"support {self.belief:.2f} ({', '.join(parts) or 'no evidence'}{negative})"
+        return f"support {shown(self.belief)} ({', '.join(parts) or 'no evidence'}{negative})"
+
+
+def shown(belief: float) -> str:
+    """A belief as text: two decimals, or three where two would round a belief short of 1 up to
+    1.00 (0.996), or "> 0.999" where three would too; never 1.00 unless it is 1."""
+    if belief >= 1:
+        return "1.00"
+    for places in (2, 3):
+        text = f"{belief:.{places}f}"
+        if not text.startswith("1"):
+            return text
+    return "> 0.999"
 
 
 def by_tier(pmid_tiers: dict[str, set[str]]) -> tuple[int, int, int]:

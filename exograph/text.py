@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from exograph.support import shown
 from exograph.validate import Report
 
 if TYPE_CHECKING:
@@ -99,14 +100,14 @@ HEDGED = "(hedged)"
 def _support(s: dict[str, Any]) -> str:
     parts = [f"{s[kind]} {kind}" for kind in ("curated", "strong", "weak") if s[kind]]
     negative = f"; {s['negative']} found no interaction" if s["negative"] else ""
-    return f"support {s['belief']:.2f} ({', '.join(parts) or 'no evidence'}{negative})"
+    return f"support {shown(s['belief'])} ({', '.join(parts) or 'no evidence'}{negative})"
 
 
 def paths(data: dict[str, Any]) -> str:
     out = []
     for i, p in enumerate(data["paths"], 1):
         chain = " -> ".join(n["label"] for n in p["nodes"])
-        belief = f", support {p['belief']:.2f}" if "belief" in p else ""
+        belief = f", support {shown(p['belief'])}" if "belief" in p else ""
         cross = ", cross-cancer" if p.get("cross_cancer") else ""
         out.append(f"Path {i} ({len(p['edges'])} hop{'s' if len(p['edges']) != 1 else ''}{belief}{cross}): {chain}")
         if p.get("cross_cancer"):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from exograph.cli import cli
 from exograph.kg import KnowledgeGraph
 from exograph.store.oxigraph import OxigraphStore, load_files
-from exograph.support import Support, by_tier, tier
+from exograph.support import Support, by_tier, shown, tier
 
 from .conftest import FIXTURES
 
@@ -86,3 +86,8 @@ def test_json_contracts_gain_support_source_and_pmid(tmp_path: Path):
     assert record["record"] == "MIRT002410" and record["pmid"] == "100" and record["source"] == "https://w3id.org/exograph/source/mirtarbase"
     shown = runner.invoke(cli, ["--store", str(store), "evidence", "miR-21", "APAF1"]).output
     assert "MIRT002410 PMID 300 (Non-Functional MTI)" in shown and "1 found no interaction" in shown
+
+
+def test_a_belief_short_of_one_is_never_shown_as_one():
+    assert [shown(b) for b in (0.85, 0.72, 0.9958, 0.9996, 1.0)] == ["0.85", "0.72", "0.996", "> 0.999", "1.00"]
+    assert str(Support(curated=1, strong=2, weak=1)) == "support 0.996 (1 curated, 2 strong, 1 weak)"  # miR-21 -> APAF1 with miRTarBase
