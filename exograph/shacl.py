@@ -17,6 +17,7 @@ sh:class follow rdfs:subClassOf as given (the ontology's, say) plus the store's 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 from exograph import vocab
 from exograph.errors import UnsupportedShapeError
 from exograph.model import closure
-from exograph.store import Store, select_values
+from exograph.store import Store, select_many, select_values
 
 SH = "http://www.w3.org/ns/shacl#"
 _TYPE = vocab.RDF + "type"
@@ -271,11 +272,14 @@ def check(store: Store, shapes: Sequence[Shape], *, subclasses: Iterable[tuple[s
     """Every violation of ``shapes`` in the default graph of ``store``; ``subclasses`` are
     (subclass, superclass) IRI pairs (the ontology's) added to the store's own rdfs:subClassOf."""
     pairs = set(subclasses) | {(sub, sup) for sub, sup in select_values(store, SUBCLASSES)}
-    query, components = compile_query(shapes, pairs)
+    branches, components = _Compiler(pairs).branches(shapes)
     if not components:
         return []
+    # a store that answers queries side by side gets the branches in as many queries as it has processors
+    parts = min(len(branches), os.cpu_count() or 1) if store.concurrent else 1
+    queries = [_union(branches[i::parts]) for i in range(parts)]
     results = []
-    for k, focus, _ in select_values(store, query):
+    for k, focus, _ in (row for rows in select_many(store, queries) for row in rows):
         component = components[int(k)]
         holder = component.holder
         message = holder.message if holder.message is not None else default_message(holder, component.constraint)
@@ -285,7 +289,13 @@ def check(store: Store, shapes: Sequence[Shape], *, subclasses: Iterable[tuple[s
 
 def compile_query(shapes: Sequence[Shape], subclasses: Iterable[tuple[str, str]]) -> tuple[str, list[_Component]]:
     """One SELECT ?k ?focus ?value whose rows are the violations of ``shapes``; ``?k`` indexes the list returned."""
-    return _Compiler(subclasses).compile(shapes)
+    branches, components = _Compiler(subclasses).branches(shapes)
+    return _union(branches), components
+
+
+def _union(branches: Sequence[str]) -> str:
+    """One SELECT ?k ?focus ?value of the union of ``branches``."""
+    return "SELECT DISTINCT ?k ?focus ?value WHERE {\n  " + "\n  UNION ".join(branches) + "\n}"
 
 
 class _Compiler:
@@ -309,7 +319,8 @@ class _Compiler:
         classes = ", ".join(f"<{c}>" for c in self.descendants([cls]))
         return f"{v} <{_TYPE}> {t} . FILTER({t} IN ({classes}))"
 
-    def compile(self, shapes: Sequence[Shape]) -> tuple[str, list[_Component]]:
+    def branches(self, shapes: Sequence[Shape]) -> tuple[list[str], list[_Component]]:
+        """One union branch per constraint (its rows: ?k, the constraint's number, and the violating ?focus and ?value)."""
         components: list[_Component] = []
         branches = []
         for shape in shapes:
@@ -319,7 +330,7 @@ class _Compiler:
                 for constraint in holder.constraints:
                     branches.append(f"{{ {focus} {self.branch(holder, constraint)} BIND({len(components)} AS ?k) }}")
                     components.append(_Component(holder, constraint))
-        return "SELECT DISTINCT ?k ?focus ?value WHERE {\n  " + "\n  UNION ".join(branches) + "\n}", components
+        return branches, components
 
     def branch(self, holder: Shape, c: Constraint) -> str:
         """What follows the focus nodes in the branch of constraint ``c`` of ``holder``: the

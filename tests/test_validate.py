@@ -67,6 +67,8 @@ def test_every_malformed_file_is_one_syntax_problem(tmp_path):
 class CountingStore:
     """A store that answers through Store.query only (as an endpoint would), counting the queries."""
 
+    concurrent = False  # one query at a time, as an endpoint store asks
+
     def __init__(self, inner):
         self.inner, self.queries = inner, 0
 
