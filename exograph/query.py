@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from exograph import vocab
 from exograph.errors import QueryError, QueryTimeoutError
@@ -250,6 +249,17 @@ def xml_text(result: QueryResult) -> str:
         out.append("</result>\n")
     out.append("</results>\n</sparql>\n")
     return "".join(out)
+
+
+def escape(text: str) -> str:
+    """Text as XML character data (``&``, ``<`` and ``>`` escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value (white space other than spaces kept by character references)."""
+    escaped = escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    return f'"{escaped}"'
 
 
 def _xml_term(term: Term) -> str:

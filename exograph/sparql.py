@@ -79,12 +79,34 @@ _PN_CHARS_BASE = (
     r"A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff"
     r"\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_CHARS_EXTRA = r"\u00b7\u0300-\u036f\u203f-\u2040"  # beside the base characters, digits, '_' and '-'
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\\u00b7\\u0300-\\u036f\\u203f-\\u2040]*"
+
+
+class _Names(NamedTuple):
+    """The name terminals of the grammar (19.8), for any text or, compiled in a fraction of the time,
+    for a text with no character beyond ASCII (where the two read alike): a class of Python's re
+    that spans the non-ASCII ranges takes milliseconds to compile, a dozen of them most of a command's start."""
+
+    chars_u: str
+    chars: str
+    prefix: str
+    local: str
+    varname: str
+
+
+@functools.cache
+def _names(ascii: bool) -> _Names:
+    base = "A-Za-z" if ascii else _PN_CHARS_BASE
+    extra = "" if ascii else _PN_CHARS_EXTRA
+    chars_u = base + "_"
+    chars = chars_u + r"\-0-9" + extra
+    prefix = f"[{base}](?:[{chars}.]*[{chars}])?"
+    local = f"(?:[{chars_u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?"
+    varname = f"[{chars_u}0-9][{chars_u}0-9{extra}]*"
+    return _Names(chars_u, chars, prefix, local, varname)
+
+
 _ECHAR = r"\\[tbnrf\\\"']"
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _EXPONENT = r"[eE][+-]?[0-9]+"
@@ -92,9 +114,10 @@ _SKIP = r"(?:[ \t\r\n]+|\#[^\r\n]*)*+"  # WS and comments
 
 
 @functools.cache
-def _terminals(uchar: bool, names: bool = True) -> re.Pattern[str]:
+def _terminals(uchar: bool, names: bool = True, ascii: bool = False) -> re.Pattern[str]:
     """One match: white space and comments, then one token (its kind is the group's name) or the end; not
-    ``names``: no prefixed name."""
+    ``names``: no prefixed name; ``ascii``: for a text with no character beyond ASCII."""
+    n = _names(ascii)
     esc = f"{_ECHAR}|{_UCHAR}" if uchar else _ECHAR
     in_iri = f"|{_UCHAR}" if uchar else ""
     return re.compile(
@@ -105,9 +128,9 @@ def _terminals(uchar: bool, names: bool = True) -> re.Pattern[str]:
         + f'|"""(?:(?:""|")?+(?:[^"\\\\]|{esc}))*+"""'
         + f"|'(?:[^'\\\\\\n\\r]|{esc})*+'"
         + f'|"(?:[^"\\\\\\n\\r]|{esc})*+")'
-        + (f"|(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)" if names else "")
-        + f"|(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)"
-        + f"|(?P<var>[?$]{_VARNAME})"
+        + (f"|(?P<pname>(?:{n.prefix})?:(?:{n.local})?)" if names else "")
+        + f"|(?P<bnode>_:[{n.chars_u}0-9](?:[{n.chars}.]*[{n.chars}])?)"
+        + f"|(?P<var>[?$]{n.varname})"
         + "|(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
         + f"|(?P<number>[+-]?(?:[0-9]+\\.[0-9]*{_EXPONENT}|\\.?[0-9]+{_EXPONENT}|[0-9]*\\.[0-9]+|[0-9]+))"
         + "|(?P<word>[A-Za-z][A-Za-z0-9_]*)"  # keywords, function names, a, true, false
@@ -117,20 +140,34 @@ def _terminals(uchar: bool, names: bool = True) -> re.Pattern[str]:
     )
 
 
-# Compiling one of these takes ~15 ms: each is compiled on first use (the expanded reading only for
-# a text with \u escapes), not at import.
+# Compiling one of these takes ~15 ms (~1 ms for ASCII text): each is compiled on first use (the
+# expanded reading only for a text with \u escapes), not at import.
 _RAW = True  # the text as written: \u escapes only inside IRIs and strings (uchar=True)
 _EXPANDED = False  # the text with its \u escapes expanded
-# The characters a prefix may hold from a word on: where a word is no prefix, no prefix starts before their end
-# (so a.a.a.a... is read in one pass, not one per a).
-_PREFIX_RUN = re.compile(f"[{_PN_CHARS}.]*+")
+
+
+@functools.cache
+def _prefix_run(ascii: bool) -> re.Pattern[str]:
+    """The characters a prefix may hold from a word on: where a word is no prefix, no prefix starts before their end
+    (so a.a.a.a... is read in one pass, not one per a)."""
+    return re.compile(f"[{_names(ascii).chars}.]*+")
+
+
 _SKIP_RE = re.compile(_SKIP)
 _ESCAPE_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _ESCAPE_RDFLIB = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
 _UCHAR_RE = re.compile(_UCHAR)
 _LOCAL_ESCAPE = re.compile(r"\\(.)")  # PN_LOCAL_ESC: the character, without its backslash
-# Oxigraph 0.5 ends a local name at its second run of dots: it reads ex:a.b.SERVICE as ex:a.b . SERVICE
-_OXIGRAPH_LOCAL = re.compile(f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*+(?:\\.++(?:[{_PN_CHARS}:]|{_PLX})++)?+")
+
+
+@functools.cache
+def _oxigraph_local(ascii: bool) -> re.Pattern[str]:
+    """A local name as Oxigraph 0.5 reads one: it ends a local name at its second run of dots (it reads
+    ex:a.b.SERVICE as ex:a.b . SERVICE)."""
+    n = _names(ascii)
+    return re.compile(f"(?:[{n.chars_u}:0-9]|{_PLX})(?:[{n.chars}:]|{_PLX})*+(?:\\.++(?:[{n.chars}:]|{_PLX})++)?+")
+
+
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _IRI_PARTS = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.\-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?", re.DOTALL)
 
@@ -145,7 +182,7 @@ class _Source(NamedTuple):
 
     @property
     def terminals(self) -> re.Pattern[str]:
-        return _terminals(self.uchar)
+        return _terminals(self.uchar, ascii=self.text.isascii())
 
     def original(self, pos: int) -> int:
         """The position in the query of position ``pos`` of ``text``."""
@@ -256,7 +293,8 @@ class _Reading:
         first is the operator '<' (or '<='). With ``record``, the state after each token from the first fork
         on goes there; with ``main`` and ``seen``, the walk stops at a state either holds (adding its own to
         ``seen``), and raises :class:`_TooAmbiguous` after ``limit`` tokens."""
-        text, match, no_names = self.source.text, self.source.terminals.match, _terminals(self.source.uchar, names=False).match
+        text, match = self.source.text, self.source.terminals.match
+        no_names = _terminals(self.source.uchar, names=False, ascii=text.isascii()).match
         kinds, outer, push = self.kinds, self.outer, self.push
         plain = 0  # no prefixed name starts before this position
         stack, prev, values = state
@@ -297,7 +335,7 @@ class _Reading:
                 word = text[start:end]
                 upper = word.upper()
                 if end >= plain and end < len(text) and (text[end] in ".-" or text[end] >= "\x80"):
-                    plain = _PREFIX_RUN.match(text, end).end()  # type: ignore[union-attr]  # it matches the empty string
+                    plain = _prefix_run(text.isascii()).match(text, end).end()  # type: ignore[union-attr]  # it matches the empty string
                 if upper == "SELECT" and prev == "{" and kinds[stack] == "{":
                     stack = push(outer[stack], "s")
                 values = values or upper == "VALUES"
@@ -495,7 +533,7 @@ class _Reading:
 
 def _oxigraph_rest(local: str) -> str:
     """What follows the local name Oxigraph 0.5 reads at the start of ``local`` (a local name by the grammar)."""
-    m = _OXIGRAPH_LOCAL.match(local)
+    m = _oxigraph_local(local.isascii()).match(local)
     return local[m.end() if m else 0 :]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from exograph.support import shown
-from exograph.validate import Report
 
 if TYPE_CHECKING:
     from exograph.ground import GroundReport
+    from exograph.validate import Report
 
 
 def _shown(lines: list[str]) -> str:
