@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +16,18 @@ from exograph import resources
 from exograph.io.review import default_review_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@functools.cache
+def synthetic() -> ModuleType:
+    """benchmarks/synthetic.py (the generator of synthetic graphs in exograph's model), imported once."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
+    spec = importlib.util.spec_from_file_location("synthetic", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def on_a_terminal(argv: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], bytes]:

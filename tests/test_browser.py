@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import iri
+from .conftest import iri, synthetic
 
 pytestmark = pytest.mark.browser
 
@@ -137,25 +137,12 @@ def test_the_focus_view_of_mir21_is_readable(browser, kg, tmp_path, artifacts):
     assert events == {"requests": [], "errors": [], "dialogs": []}
 
 
-def _synthetic():
-    import importlib.util
-    import sys
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "synthetic.py"
-    spec = importlib.util.spec_from_file_location("synthetic", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_a_graph_of_2000_entities_becomes_interactive(browser, tmp_path, artifacts):
     """How fast is measured by benchmarks/bench_viz.py; here: that it settles, draws every node and answers a click."""
     import exograph
 
     graph = tmp_path / "synthetic.nt"
-    _synthetic().generate(graph, 86_000)
+    synthetic().generate(graph, 86_000)
     big = exograph.load([graph])
     relations = big.relations()
     nodes = {e.subject for e in relations} | {e.object for e in relations}

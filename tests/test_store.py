@@ -21,7 +21,7 @@ from exograph.store.oxigraph import MANIFEST, OxigraphStore, load_files
 from exograph.store.rdflib import RdflibStore
 from exograph.terms import IRI, XSD_INTEGER, BNode, Literal
 
-from .conftest import FIXTURES, iri
+from .conftest import FIXTURES, iri, synthetic
 from .endpoints import oxigraph_server, virtuoso_server
 
 EX = "http://example.org/"
@@ -358,7 +358,6 @@ def dump(db) -> dict[str, list[tuple]]:
 def test_the_index_watched_during_a_load_equals_the_one_asked_of_the_store(tmp_path: Path, size: str):
     """exograph load gathers the index's facts from the files as Oxigraph loads them; the index
     must be exactly the one the store's own queries give."""
-    import sys
 
     from exograph.index import Facts, build_database, watch
     from exograph.store.oxigraph import rdf_format
@@ -366,10 +365,7 @@ def test_the_index_watched_during_a_load_equals_the_one_asked_of_the_store(tmp_p
     if size == "packaged":
         sources = [resources.packaged_triples(), resources.ontology_file(), FIXTURES / "tiny.ttl"]
     else:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-        from synthetic import generate
-
-        generate(tmp_path / "g.nt", 20_000)
+        synthetic().generate(tmp_path / "g.nt", 20_000)
         sources = [tmp_path / "g.nt", resources.ontology_file()]
     store = OxigraphStore.memory(sources)
     facts = Facts()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.collection import Collection
+
+from .conftest import synthetic as load_synthetic
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "synthetic.py"
@@ -24,16 +24,7 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 PREFIXES = f"PREFIX exo: <{EXO}> PREFIX rdf: <{RDF_NS}> PREFIX rdfs: <{RDFS}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
 
 
-def _load_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _load_module()
+synthetic = load_synthetic()
 
 
 @pytest.fixture(scope="module")
