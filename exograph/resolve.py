@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE, NARROWER = 1.0, 0.95, 0.9,
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
 _MIRNA = re.compile(r"^(?:[a-z]{3}-)?(?:micro\s*rna|mircrorna|mirna|mir)[\s_-]*(?=[0-9])")
 _ARM = re.compile(r"^(mir-[0-9]+[a-z]?)(?:-[0-9]+)?-(?:[35]p|\*)$")
+_NOT_MIRNA_NAME = re.compile(r"[^a-z0-9-]+")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -56,30 +59,46 @@ def normalise(name: str) -> str:
     text = folded(name).lower()
     for letter, spelt in _GREEK.items():
         text = text.replace(letter, spelt)
-    text = _MIRNA.sub("mir-", text)
+    return _normalised(text)
+
+
+def _normalised(text: str) -> str:
+    """:func:`normalise` of a name folded, lower-cased and with Greek spelt out."""
+    if text[:2] == "mi" or text[4:6] == "mi":  # where a microRNA prefix can start (see _MIRNA)
+        text = _MIRNA.sub("mir-", text)
     if text.startswith("mir-"):
-        return re.sub(r"[^a-z0-9-]+", "", text)
-    key = re.sub(r"[^a-z0-9]+", "", text)
+        return _NOT_MIRNA_NAME.sub("", text)
+    key = text if text.isascii() and text.isalnum() else _NOT_KEY.sub("", text)
     # a plain plural ("fibroblasts", "CAFs") means the same entity
     return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
 
 
 def family(key: str) -> str | None:
     """The precursor key of a mature microRNA key: 'mir-21-5p' -> 'mir-21'."""
-    match = _ARM.match(key)
+    match = _ARM.match(key) if key.startswith("mir-") else None
     return match.group(1) if match else None
 
 
 def name_keys(entity: Entity) -> list[tuple[int, str, float]]:
     """The (kind, key, score) of every name of ``entity``, as the index keeps them: its label and
     curated id (exact), its synonyms (exact), their normalised keys and their microRNA family."""
+    return keys_of_names(entity.id, entity.label, entity.synonyms)
+
+
+def keys_of_names(iri: str, label: str, synonyms: Iterable[str]) -> list[tuple[int, str, float]]:
+    """:func:`name_keys` of an entity's IRI, label and synonyms."""
     from exograph.index import EXACT, FAMILY, NORMAL
 
     keys: list[tuple[int, str, float]] = []
-    names = [(entity.label, EXACT_LABEL), (vocab.local_name(entity.id), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in entity.synonyms]
+    names = [(label, EXACT_LABEL), (vocab.local_name(iri), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in synonyms]
     for name, score in names:
-        keys.append((EXACT, folded(name).lower(), score))
-        key = normalise(name)
+        if name.isascii():  # folded is strip() (NFKC keeps ASCII as it is; no dash to replace), and there is no Greek
+            exact = name.strip().lower()
+            key = _normalised(exact)
+        else:
+            exact = folded(name).lower()
+            key = normalise(name)
+        keys.append((EXACT, exact, score))
         if key:
             keys.append((NORMAL, key, NORMALISED))
             base = family(key)
