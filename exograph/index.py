@@ -23,6 +23,7 @@ when the store changes. A bare Oxigraph directory's index goes to the user's cac
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -33,8 +34,10 @@ import time
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -442,25 +445,31 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     ``triples``, when known, saves counting them again; ``facts``, when the store's triples were
     watched as they were loaded (:class:`Facts`), save asking the store for them (``store`` may
     then be None, and the count and fingerprint set later with :func:`stamp`)."""
-    from exograph.graph import plain_key
-    from exograph.resolve import name_keys
     from exograph.store import select_many
 
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
     if store is not None and not store.graphs():  # no named graph: no database evidence to ask for
         queries = {k: q for k, q in queries.items() if k not in _GRAPH_QUERIES}
-    if facts is not None:
-        answers = facts.answers()
-    elif store is None:
-        raise ValueError("build_database needs a store or the facts of one")
-    else:
-        answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
-        answers.update({k: [] for k in _GRAPH_QUERIES if k not in answers})
-    if triples is not None or "triples" not in answers:
-        if triples is None:
-            assert store is not None, "give the triple count when there is no store"
-            triples = len(store)
-        answers["triples"] = [(str(triples),)]
+    with _collector_paused():
+        if facts is not None:
+            answers = facts.answers()
+        elif store is None:
+            raise ValueError("build_database needs a store or the facts of one")
+        else:
+            answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
+            answers.update({k: [] for k in _GRAPH_QUERIES if k not in answers})
+        if triples is not None or "triples" not in answers:
+            if triples is None:
+                assert store is not None, "give the triple count when there is no store"
+                triples = len(store)
+            answers["triples"] = [(str(triples),)]
+        return _database(answers, store if "graph_broader" in queries else None, fingerprint)
+
+
+def _database(answers: dict[str, list[tuple[str, ...]]], store: Store | None, fingerprint: str | None) -> sqlite3.Connection:
+    """The index database of the answers to :data:`QUERIES` (``store``: where to ask for database evidence)."""
+    from exograph.graph import plain_key
+    from exograph.resolve import keys_of_names
 
     # entities: typed with an exograph class
     types: dict[str, set[str]] = defaultdict(set)
@@ -468,13 +477,8 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         types[s].add(t)
     # relations: statements with exactly one subject, predicate and object, then plain triples
     # with no statement (a statement's parts missing or doubled: malformed, left out; validate says so)
-    parts: dict[str, list[list[str]]] = {st: [[], [], []] for (st,) in answers["statements"]}
-    for column, name in enumerate(("subjects", "predicates", "objects")):
-        for st, value in answers[name]:
-            slot = parts.get(st)
-            if slot is not None:
-                slot[column].append(value)
-    statements = {st: (s[0], p[0], o[0]) for st, (s, p, o) in parts.items() if len(s) == len(p) == len(o) == 1}
+    subjects, predicates, objects = (_single(answers[name]) for name in ("subjects", "predicates", "objects"))
+    statements = {st: (subjects[st], predicates[st], objects[st]) for (st,) in answers["statements"] if st in subjects and st in predicates and st in objects}
     reified = set(statements.values())
     cancers: dict[str, str] = {}
     named: dict[str, set[tuple[int, str]]] = defaultdict(set)  #: statement -> (role number, entity) its context names
@@ -487,9 +491,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     evidence = {st: int(n) for st, n in answers["evidence_counts"]}
     curated = {st: int(n) for st, n in answers["curated_sources"]}
     relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items()]
-    for s, p, o in answers["plain"]:
-        if (s, p, o) not in reified:
-            relations.append((plain_key(s, p, o), s, p, o))
+    relations += [(plain_key(s, p, o), s, p, o) for s, p, o in answers["plain"] if (s, p, o) not in reified]
     relations.sort()
 
     # names of every entity and of every IRI a relation joins or a context names
@@ -497,12 +499,13 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     pref: dict[str, str] = {}
     synonyms: dict[str, set[str]] = defaultdict(set)
     xrefs: dict[str, set[str]] = defaultdict(set)
+    label_property, pref_property, xref_property = vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.OBOINOWL + "hasDbXref"
     for iri, prop, text in answers["names"]:
-        if prop == vocab.RDFS + "label":
+        if prop == label_property:
             labels[iri] = min(labels.get(iri, text), text)
-        elif prop == vocab.SKOS + "prefLabel":
+        elif prop == pref_property:
             pref[iri] = min(pref.get(iri, text), text)
-        elif prop == vocab.OBOINOWL + "hasDbXref":
+        elif prop == xref_property:
             xrefs[iri].add(text)
         else:
             synonyms[iri].add(text)
@@ -510,56 +513,75 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
     broader = [(s, o) for s, o in answers["broader"] if s in types and o in types]  # between entities only
     node_iris = entity_iris | {e for pairs in named.values() for _, e in pairs}
-    ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
+    local_name = vocab.local_name
+    ordered = [iri for _, iri in sorted([((labels[i] if i in labels else local_name(i)).lower(), i) for i in node_iris])]
     ids = {iri: n for n, iri in enumerate(ordered)}
 
     db = _connect(":memory:")
+    db.execute("PRAGMA journal_mode = OFF")  # built in one go: nothing to roll back
     db.executescript(_SCHEMA)
     rows = []
-    name_rows = []
-    for iri in ordered:
-        node = ids[iri]
-        label = labels.get(iri) or vocab.local_name(iri)
-        entity = Entity(iri, _pick_type(types.get(iri, set())), label, tuple(sorted(synonyms.get(iri, ()))), tuple(sorted(xrefs.get(iri, ()))))
-        rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris), int(iri in generic)))
-        for kind, key, score in name_keys(entity):
-            name_rows.append((kind, key, node, score))
+    names_by_kind: tuple[list[tuple[str, int, float]], ...] = ([], [], [])  # EXACT, NORMAL, FAMILY
+    by_type: Counter[str] = Counter()
+    picked: dict[frozenset[str], str] = {}
+    dumps = json.dumps
+    for node, iri in enumerate(ordered):
+        label = labels.get(iri) or local_name(iri)
+        classes = frozenset(types.get(iri, ()))
+        kind = picked.get(classes) or picked.setdefault(classes, _pick_type(classes))
+        names = tuple(sorted(synonyms[iri])) if iri in synonyms else ()
+        refs = tuple(sorted(xrefs[iri])) if iri in xrefs else ()
+        entity = iri in entity_iris
+        if entity:
+            by_type[kind] += 1
+        rows.append((node, iri, label, kind, dumps(names) if names else "[]", dumps(refs) if refs else "[]", int(entity), int(iri in generic)))
+        for k, key, score in set(keys_of_names(iri, label, names)):
+            names_by_kind[k].append((key, node, score))
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(name_rows)))
-    db.executemany("INSERT INTO edges VALUES (?, ?)", [(n, r[0]) for n, r in enumerate(relations)])
+    for k, found in enumerate(names_by_kind):  # in (kind, key, node, score) order
+        found.sort()
+        db.executemany(f"INSERT INTO names VALUES ({k}, ?, ?, ?)", found)
+    db.executemany("INSERT INTO edges VALUES (?, ?)", enumerate(map(itemgetter(0), relations)))
     db.executemany("INSERT INTO broader VALUES (?, ?)", sorted({(ids[s], ids[o]) for s, o in broader}))
 
-    predicates = sorted({r[2] for r in relations})
-    numbers = {p: n for n, p in enumerate(predicates)}
+    predicate_iris = sorted({r[2] for r in relations})
+    numbers = {p: n for n, p in enumerate(predicate_iris)}
     count = len(ordered)
-    e_subject = array("i", (ids[r[1]] for r in relations))
-    e_object = array("i", (ids[r[3]] for r in relations))
+    e_subject = array("i", [ids[r[1]] for r in relations])
+    e_object = array("i", [ids[r[3]] for r in relations])
+    e_evidence = array("i", [evidence.get(r[0], 0) for r in relations])
     arrays = {
         "e_subject": e_subject,
         "e_object": e_object,
-        "e_predicate": array("i", (numbers[r[2]] for r in relations)),
-        "e_cancer": array("i", (ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations)),
-        "e_hedged": array("i", (int(r[0] in hedged) for r in relations)),
-        "e_evidence": array("i", (evidence.get(r[0], 0) for r in relations)),
+        "e_predicate": array("i", [numbers[r[2]] for r in relations]),
+        "e_cancer": array("i", [ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations]),
+        "e_hedged": array("i", [r[0] in hedged for r in relations]),
+        "e_evidence": e_evidence,
         # an evidence with neither a reference nor a paper of its own still counts once
-        "e_curated": array("i", (curated.get(r[0]) or min(evidence.get(r[0], 0), 1) for r in relations)),
+        "e_curated": array("i", [curated.get(r[0]) or min(n, 1) for r, n in zip(relations, e_evidence, strict=True)]),
     }
-    if store is not None and "graph_broader" in queries:
+    if store is not None:
         answers["database_support"] = _ask_database_support(store, answers, relations)
     arrays["e_strong"], arrays["e_weak"], arrays["e_negative"] = _database_support(answers, relations)
     arrays["out_start"], arrays["out_edges"] = _csr(e_subject, count)
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
     arrays["out_ends"] = array("i", map(e_object.__getitem__, arrays["out_edges"]))
     arrays["in_ends"] = array("i", map(e_subject.__getitem__, arrays["in_edges"]))
-    # who takes part through the context: (node, edge, role), grouped by node, in edge order
-    slots = sorted((ids[e], n, role) for n, r in enumerate(relations) for role, e in named.get(r[0], ()))
-    arrays["role_start"], _ = _csr(array("i", (node for node, _, _ in slots)), count)
-    arrays["role_edges"] = array("i", (edge for _, edge, _ in slots))
-    arrays["role_kinds"] = array("i", (role for _, _, role in slots))
+    # who takes part through the context: (node, edge, role), grouped by node, in edge order then role order
+    slot_nodes, slot_edges, slot_roles = array("i"), array("i"), array("i")
+    for n, r in enumerate(relations):
+        if r[0] in named:
+            for role, e in sorted(named[r[0]]):
+                slot_nodes.append(ids[e])
+                slot_edges.append(n)
+                slot_roles.append(role)
+    arrays["role_start"], by_node = _csr(slot_nodes, count)
+    arrays["role_edges"] = array("i", map(slot_edges.__getitem__, by_node))
+    arrays["role_kinds"] = array("i", map(slot_roles.__getitem__, by_node))
     db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
 
     predicate_labels = {row[0]: row[1] for row in answers["predicate_labels"]}
-    stats = _stats(answers, types, relations, evidence, entity_iris)
+    stats = _stats(answers, by_type, relations, sum(e_evidence), len(entity_iris))
     meta = {
         "version": INDEX_VERSION,
         "fingerprint": fingerprint or "",
@@ -567,7 +589,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         "edges": str(len(relations)),
         "hedged": str(sum(arrays["e_hedged"])),
         "roles": json.dumps(ROLES),
-        "predicates": json.dumps(predicates),
+        "predicates": json.dumps(predicate_iris),
         "predicate_labels": json.dumps(predicate_labels, sort_keys=True),
         "stats": json.dumps(stats, sort_keys=True),
     }
@@ -575,6 +597,16 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     db.executescript(_INDEXES)
     db.commit()
     return db
+
+
+def _single(rows: list[tuple[str, ...]]) -> dict[str, str]:
+    """The value of each statement that has exactly one in ``rows`` of (statement, value)."""
+    found: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    if len(found) < len(rows):  # some statement has two (or the same row twice): it has none
+        for st, n in Counter(st for st, _ in rows).items():
+            if n > 1:
+                del found[st]
+    return found
 
 
 _RDF_TYPE = vocab.RDF + "type"
@@ -711,6 +743,19 @@ def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
         )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while millions of tuples and sets are made that all stay alive
+    (each collection would walk every one of them, for nothing: it costs a third of the time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def stamp(db: sqlite3.Connection, *, triples: int, fingerprint: str | None) -> None:
     """Set the triple count and the store's fingerprint of an index built before they were known."""
     (stats,) = db.execute("SELECT value FROM meta WHERE key = 'stats'").fetchone()
@@ -786,31 +831,29 @@ def _csr(ends: array, count: int) -> tuple[array, array]:
     return start, edges
 
 
-def _pick_type(types: set[str]) -> str:
+def _pick_type(types: Iterable[str]) -> str:
     local = {t[len(vocab.EXO) :] for t in types if t.startswith(vocab.EXO)}
     for name in CLASS_PRIORITY:
         if name in local:
             return name
-    return sorted(vocab.local_name(t) for t in types)[0] if types else "Entity"
+    return min(vocab.local_name(t) for t in types) if types else "Entity"
 
 
 def _stats(
-    answers: dict[str, list[tuple[str, ...]]],
-    types: dict[str, set[str]],
-    relations: list[tuple[str, str, str, str]],
-    evidence: dict[str, int],
-    entity_iris: set[str],
+    answers: dict[str, list[tuple[str, ...]]], by_type: Counter[str], relations: list[tuple[str, str, str, str]], evidences: int, entities: int
 ) -> dict[str, Any]:
     cited = sorted({int(n) for n, _ in answers["cited"] if n.lstrip("-").isdigit()})
     known = sorted({int(n) for (n,) in answers["references"] if n.lstrip("-").isdigit()})
-    by_type = Counter(_pick_type(types.get(i, set())) for i in entity_iris)
+    by_predicate: Counter[str] = Counter()
+    for predicate, n in Counter(r[2] for r in relations).items():
+        by_predicate[vocab.local_name(predicate)] += n
     return {
         "triples": int(answers["triples"][0][0]),
-        "entities": len(entity_iris),
+        "entities": entities,
         "entities_by_type": dict(sorted(by_type.items())),
         "relations": len(relations),
-        "relations_by_predicate": dict(sorted(Counter(vocab.local_name(r[2]) for r in relations).items())),
-        "evidences": sum(evidence.get(r[0], 0) for r in relations),
+        "relations_by_predicate": dict(sorted(by_predicate.items())),
+        "evidences": evidences,
         "evidences_by_section": dict(sorted((section, int(n)) for section, n, _ in answers["sections"])),
         "relations_by_section": dict(sorted((section, int(n)) for section, _, n in answers["sections"])),
         "references_cited": cited,
