@@ -33,15 +33,17 @@ import tempfile
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
+from exograph.io.ntriples import BNODE, IRI, LITERAL, Pairs, Triples
 from exograph.model import Entity, closure
 from exograph.support import Support
 
@@ -620,127 +622,179 @@ _PROPERTY_KINDS = frozenset({vocab.OWL + "ObjectProperty", vocab.RDF + "Property
 _STATEMENT_PARTS = frozenset({vocab.RDF + "subject", vocab.RDF + "object", vocab.EXO + "cancerType"})
 _HEDGED = vocab.EXO + "hedged"
 _GENERIC = vocab.EXO + "generic"
+_LABEL = vocab.RDFS + "label"
+_EVIDENCE, _SECTION, _REFERENCE = vocab.EXO + "evidence", vocab.EXO + "section", vocab.EXO + "reference"
+_CURATED_FROM, _REFERENCE_NUMBER = vocab.EXO + "curatedFrom", vocab.EXO + "referenceNumber"
+#: predicates whose (subject, object) pairs are one query's rows as they are
+_PAIRS = {vocab.RDF + "subject": "subjects", vocab.RDF + "predicate": "predicates", vocab.RDF + "object": "objects", _HEDGED: "hedged"}
+_GROUPS = (_EVIDENCE, _SECTION, _REFERENCE, _CURATED_FROM, _REFERENCE_NUMBER)  #: predicates read per subject
+#: every predicate whose triples :class:`Facts` reads
+WATCHED = frozenset({_RDF_TYPE, *_NAME_PROPERTIES, *_PAIRS, *_ROLE_NUMBERS, _GENERIC, *_GROUPS, *_RELATION_IRIS, _BROADER})
+_STATEMENT, _REVIEW = vocab.EXO + "Statement", vocab.EXO + "Review"
+_NODES, _ANY = (IRI, BNODE), (IRI, BNODE, LITERAL)  #: kinds of term
+#: the predicates whose triples Facts keeps once each: a statement's parts (two of one part is no
+#: part), its plain triples and evidence (each a relation or an evidence) and sections (counted)
+_DEDUPLICATED = frozenset({vocab.RDF + "subject", vocab.RDF + "predicate", vocab.RDF + "object", *_RELATION_IRIS, _EVIDENCE, _SECTION})
 
 
 class Facts:
     """What the index needs, gathered from triples as they stream past (while ``exograph load``
-    bulk-loads them), instead of asked of the store afterwards: the same rows the index's SELECT
-    queries give (:data:`QUERIES`), with duplicates removed as a store removes them. Reading a
-    million triples back out of RocksDB costs several times more than watching them go in."""
+    bulk-loads them), instead of asked of the store afterwards: the rows the index's SELECT queries
+    give (:data:`QUERIES`). Reading a million triples back out of RocksDB costs several times more
+    than watching them go in.
+
+    The triples of :data:`WATCHED` are kept as the readers of :mod:`exograph.io.ntriples` give
+    them (lexical forms by predicate and kinds of term) and read into rows once, at the end; each
+    once where a triple twice would change the index (a store keeps a triple once), else as they
+    come (a list costs less than a set, to fill and to read)."""
 
     def __init__(self) -> None:
-        self.sets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        self.evidence: dict[str, set[str]] = defaultdict(set)  #: statement -> evidence nodes
-        self.sections: dict[str, set[str]] = defaultdict(set)  #: evidence -> sections
-        self.references: dict[str, set[str]] = defaultdict(set)  #: evidence -> references
-        self.publications: dict[str, set[str]] = defaultdict(set)  #: evidence -> publications it was read in
-        self.reviews: set[str] = set()
-        self.numbers: dict[str, set[str]] = defaultdict(set)  #: reference -> numbers
-        self.properties: set[str] = set()
-        self.labels: dict[str, set[str]] = defaultdict(set)
-        self.usable = True  #: false once a blank node is a statement (its label would not survive loading)
+        self.triples: Triples = _Triples()
+        self.refused = False  #: a file held what the index cannot be built from (named graphs, triple terms)
         self.index: sqlite3.Connection | None = None  #: the index built from these facts, once they are all in
 
-    def add(self, s: str, p: str, o: str, *, s_iri: bool, o_iri: bool, o_literal: bool) -> None:
-        """One triple, as lexical forms (blank nodes ``_:label``, unique across files)."""
-        sets = self.sets
-        if p == _RDF_TYPE:
-            if o in _CLASS_IRIS and s_iri:
-                sets["types"].add((s, o))
-            elif o == vocab.EXO + "Statement":
-                sets["statements"].add((s,))
-                self.usable = self.usable and s_iri
-            elif o in _PROPERTY_KINDS and s_iri:
-                self.properties.add(s)
-            elif o == vocab.EXO + "Review":
-                self.reviews.add(s)
-        elif p in _NAME_PROPERTIES:
-            if s_iri and o_literal:
-                sets["names"].add((s, p, o))
-                if p == vocab.RDFS + "label":
-                    self.labels[s].add(o)
-        elif p == vocab.RDF + "subject":
-            sets["subjects"].add((s, o))
-        elif p == vocab.RDF + "predicate":
-            sets["predicates"].add((s, o))
-        elif p == vocab.RDF + "object":
-            sets["objects"].add((s, o))
-        elif p in _ROLE_NUMBERS:
-            if o_iri:
-                sets["roles"].add((s, p, o))
-        elif p == _HEDGED:
-            sets["hedged"].add((s, o))
-        elif p == _GENERIC:
-            if s_iri:
-                sets["generic"].add((s, o))
-        elif p == vocab.EXO + "evidence":
-            self.evidence[s].add(o)
-        elif p == vocab.EXO + "section":
-            self.sections[s].add(o)
-        elif p == vocab.EXO + "reference":
-            self.references[s].add(o)
-        elif p == vocab.EXO + "curatedFrom":
-            self.publications[s].add(o)
-        elif p == vocab.EXO + "referenceNumber":
-            self.numbers[s].add(o)
-        elif p in _RELATION_IRIS and s_iri and o_iri:
-            sets["plain"].add((s, p, o))
-        elif p == _BROADER and s_iri and o_iri:
-            sets["broader"].add((s, o))
+    @property
+    def usable(self) -> bool:
+        """Whether the index can be built from these facts: no file was refused, and no blank node
+        is a statement or a statement's subject, object or cancer (a blank node's label does not
+        survive loading, so the index is then asked of the store)."""
+        if self.refused or any(o == _STATEMENT for _, o in self._pairs(_RDF_TYPE, (BNODE,), (IRI,))):
+            return False
+        return not any(self._containers(p, _NODES, (BNODE,)) for p in _STATEMENT_PARTS)
+
+    def _containers(self, predicate: str, s_kinds: tuple[int, ...], o_kinds: tuple[int, ...]) -> list[Pairs]:
+        found = (self.triples.get((predicate, s_kind, o_kind)) for s_kind in s_kinds for o_kind in o_kinds)
+        return [pairs for pairs in found if pairs]
+
+    def _pairs(self, predicate: str, s_kinds: tuple[int, ...] = (IRI, BNODE), o_kinds: tuple[int, ...] = (IRI, BNODE, LITERAL)) -> Iterator[tuple[str, str]]:
+        """The (subject, object) of every triple of ``predicate`` whose terms are of these kinds."""
+        return chain.from_iterable(self._containers(predicate, s_kinds, o_kinds))
 
     def answers(self) -> dict[str, list[tuple[str, ...]]]:
-        """The rows each of :data:`QUERIES` would give (but the triple count)."""
-        out: dict[str, list[tuple[str, ...]]] = {name: list(rows) for name, rows in self.sets.items()}
-        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "roles", "hedged", "generic", "plain", "broader"):
-            out.setdefault(name, [])
-        out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
-        out["curated_sources"] = []
-        for st, evs in self.evidence.items():
-            sources = {r for ev in evs for r in self.references.get(ev, ())}
-            sources |= {pub for ev in evs for pub in self.publications.get(ev, ()) if pub not in self.reviews}
-            if sources:
-                out["curated_sources"].append((st, str(len(sources))))
-        out["database_support"], out["graph_broader"] = [], []  # the watcher reads the default graph only
-        by_section: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-        cited: set[str] = set()
-        for st, evs in self.evidence.items():
-            for ev in evs:
-                for section in self.sections.get(ev, ()):
-                    by_section[section][0].add(ev)
-                    by_section[section][1].add(st)
-                for ref in self.references.get(ev, ()):
-                    cited |= self.numbers.get(ref, set())
-        out["sections"] = [(section, str(len(evs)), str(len(sts))) for section, (evs, sts) in by_section.items()]
-        out["cited"] = [(n, "1") for n in cited]
-        out["references"] = [(n,) for numbers in self.numbers.values() for n in numbers]
-        out["predicate_labels"] = [(p, label) for p in self.properties for label in self.labels.get(p, ())]
+        """The rows each of :data:`QUERIES` would give (but the triple count); a row may come twice
+        where that changes nothing."""
+        pairs = self._pairs
+        types: list[tuple[str, str]] = []
+        statements: list[tuple[str, ...]] = []
+        reviews: set[str] = set()
+        properties: set[str] = set()
+        for s, o in pairs(_RDF_TYPE, _NODES, (IRI,)):  # one pass over each large list: each costs a cache miss a row
+            if o in _CLASS_IRIS:
+                if s[:2] != "_:":
+                    types.append((s, o))
+            elif o == _STATEMENT:
+                statements.append((s,))
+            elif o == _REVIEW:
+                reviews.add(s)
+            elif o in _PROPERTY_KINDS and s[:2] != "_:":
+                properties.add(s)
+        out: dict[str, list[tuple[str, ...]]] = {
+            "types": types,  # type: ignore[dict-item]
+            "statements": statements,
+            "names": [(s, p, o) for p in _NAME_PROPERTIES for s, o in pairs(p, (IRI,), (LITERAL,))],
+            "roles": [(s, p, o) for p in _ROLE_NUMBERS for s, o in pairs(p, _NODES, (IRI,))],
+            "generic": list(pairs(_GENERIC, (IRI,))),  # type: ignore[dict-item]
+            "plain": [(s, p, o) for p in _RELATION_IRIS for s, o in pairs(p, (IRI,), (IRI,))],
+            "broader": list(pairs(_BROADER, (IRI,), (IRI,))),  # type: ignore[dict-item]
+            "predicate_labels": [(s, o) for s, o in pairs(_LABEL, (IRI,), (LITERAL,)) if s in properties],  # type: ignore[dict-item]
+            "database_support": [],  # the watcher reads the default graph only
+            "graph_broader": [],
+        }
+        for p, name in _PAIRS.items():
+            out[name] = list(pairs(p))  # type: ignore[arg-type]
+        out.update(self._aggregates(reviews))
         return out
+
+    def _aggregates(self, reviews: set[str]) -> dict[str, list[tuple[str, ...]]]:
+        """The rows of the queries that count evidences, their sources and sections (joined
+        through the statement of each evidence)."""
+        pairs = self._pairs
+        owner = {ev: st for st, ev in pairs(_EVIDENCE)}
+        if len(owner) == sum(map(len, self._containers(_EVIDENCE, _NODES, _ANY))):  # one statement each, as a rule
+
+            def joined(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+                return ((owner[ev], x) for ev, x in found)
+
+        else:  # evidence of several statements: each of them
+            statements_of = _grouped((ev, st) for st, ev in pairs(_EVIDENCE))
+
+            def joined(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+                return ((st, x) for ev, x in found for st in statements_of[ev])
+
+        numbers = _grouped(pairs(_REFERENCE_NUMBER))
+        references = [(ev, ref) for ev, ref in pairs(_REFERENCE) if ev in owner]
+        sources = set(joined(references))
+        sources.update(joined((ev, pub) for ev, pub in pairs(_CURATED_FROM) if ev in owner and pub not in reviews))
+        sections = [(ev, section) for ev, section in pairs(_SECTION) if ev in owner]
+        statements_by_section = Counter(section for _, section in set(joined(sections)))
+        return {
+            "evidence_counts": [(st, str(n)) for st, n in Counter(map(itemgetter(0), pairs(_EVIDENCE))).items()],
+            "curated_sources": [(st, str(n)) for st, n in Counter(map(itemgetter(0), sources)).items()],
+            "sections": [(section, str(n), str(statements_by_section[section])) for section, n in Counter(map(itemgetter(1), sections)).items()],
+            "cited": [(n, "1") for n in {n for _, ref in references if ref in numbers for n in numbers[ref]}],
+            "references": [(n,) for n in set().union(*numbers.values())],
+        }
+
+
+class _Triples(dict[tuple[str, int, int], Pairs]):
+    """Triples by (predicate, subject kind, object kind): a set of those whose doubles the index
+    must not count twice (see :data:`_DEDUPLICATED`), a list of the others."""
+
+    def __missing__(self, key: tuple[str, int, int]) -> Pairs:
+        pairs: Pairs = set() if key[0] in _DEDUPLICATED else []
+        self[key] = pairs
+        return pairs
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """The objects of each subject."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for s, o in pairs:
+        groups[s].add(o)
+    return groups
 
 
 def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
     """Parse an RDF file (its default-graph triples) into ``facts``; ``prefix`` keeps its blank
-    nodes apart from other files'. A file with named graphs (N-Quads, TriG) may hold database
-    evidence, which the index reads from the store's graphs: the facts are then not used."""
+    nodes apart from other files'. N-Triples is read by exograph's own reader of the few
+    predicates the index needs (:mod:`exograph.io.ntriples`), every other format by pyoxigraph. A
+    file with named graphs (N-Quads, TriG) may hold database evidence, which the index reads from
+    the store's graphs, and a triple term has no place in the index: the facts are then refused."""
     import pyoxigraph as ox
 
-    add = facts.add
-    for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
-            facts.usable = False
-            return
-        s, p, o = quad.subject, quad.predicate, quad.object
-        s_iri, o_iri = type(s) is ox.NamedNode, type(o) is ox.NamedNode
-        if type(o) is ox.Triple or type(s) is ox.Triple or (type(o) is ox.BlankNode and p.value in _STATEMENT_PARTS):
-            facts.usable = False  # terms whose form the store does not keep: ask the store instead
-            continue
-        add(
-            s.value if s_iri else f"_:{prefix}{s.value}",
-            p.value,
-            o.value if o_iri or type(o) is ox.Literal else f"_:{prefix}{o.value}",
-            s_iri=s_iri,
-            o_iri=o_iri,
-            o_literal=type(o) is ox.Literal,
-        )
+    from exograph.io.ntriples import TripleTermError, add_into, read_into
+
+    try:
+        with _collector_paused():
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                read_into(path, WATCHED, facts.triples, blank_prefix=prefix)
+                return
+            batch: list[Any] = []
+            for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
+                if not isinstance(quad.graph_name, ox.DefaultGraph):
+                    facts.refused = True
+                    return
+                batch.append(quad)
+                if len(batch) == 10_000:
+                    add_into(batch, WATCHED, facts.triples, blank_prefix=prefix)
+                    batch.clear()
+            add_into(batch, WATCHED, facts.triples, blank_prefix=prefix)
+    except TripleTermError:
+        facts.refused = True
+
+
+def watch_files(files: Sequence[tuple[Path, object]], facts: Facts) -> None:
+    """Read RDF ``files`` (path, pyoxigraph format) into ``facts`` (see :func:`watch`), then build
+    their index into ``facts.index`` unless the facts cannot be used; what was read is let go
+    once the index is built."""
+    with _collector_paused():
+        for number, (path, fmt) in enumerate(files):
+            watch(path, fmt, facts, prefix=f"f{number}-")
+            if facts.refused:
+                break
+        if facts.usable:
+            facts.index = build_database(None, facts=facts, triples=0)
+        facts.triples = _Triples()  # freed with the collector still off (else it would walk every row once more)
 
 
 @contextmanager

@@ -473,18 +473,15 @@ def _watch(files: Sequence[Path]) -> tuple[Any, Any]:
     read makes the facts unusable. The index waits for the triple count and the fingerprint."""
     import threading
 
-    from exograph.index import Facts, build_database, watch
+    from exograph.index import Facts, watch_files
 
     facts = Facts()
 
     def run() -> None:
         try:
-            for number, path in enumerate(files):
-                watch(path, rdf_format(path), facts, prefix=f"f{number}-")
-            if facts.usable:
-                facts.index = build_database(None, facts=facts, triples=0)
+            watch_files([(path, rdf_format(path)) for path in files], facts)
         except Exception:  # the load reports a malformed file itself
-            facts.usable = False
+            facts.refused = True
 
     thread = threading.Thread(target=run, name="exograph-index-facts", daemon=True)
     thread.start()
