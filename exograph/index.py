@@ -646,7 +646,7 @@ class Facts:
     The triples of :data:`WATCHED` are kept as the readers of :mod:`exograph.io.ntriples` give
     them (lexical forms by predicate and kinds of term) and read into rows once, at the end; each
     once where a triple twice would change the index (a store keeps a triple once), else as they
-    come (a list costs less than a set, to fill and to read)."""
+    come (a list costs less to fill and to read)."""
 
     def __init__(self) -> None:
         self.triples: Triples = _Triples()
@@ -707,41 +707,47 @@ class Facts:
 
     def _aggregates(self, reviews: set[str]) -> dict[str, list[tuple[str, ...]]]:
         """The rows of the queries that count evidences, their sources and sections (joined
-        through the statement of each evidence)."""
+        through the statement of each evidence; one pass over each predicate's triples)."""
         pairs = self._pairs
-        owner = {ev: st for st, ev in pairs(_EVIDENCE)}
-        if len(owner) == sum(map(len, self._containers(_EVIDENCE, _NODES, _ANY))):  # one statement each, as a rule
-
-            def joined(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-                return ((owner[ev], x) for ev, x in found)
-
-        else:  # evidence of several statements: each of them
-            statements_of = _grouped((ev, st) for st, ev in pairs(_EVIDENCE))
-
-            def joined(found: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-                return ((st, x) for ev, x in found for st in statements_of[ev])
-
+        owner = {ev: st for st, ev in pairs(_EVIDENCE)}  # the statement of each evidence (one, as a rule)
+        several = len(owner) < sum(map(len, self._containers(_EVIDENCE, _NODES, _ANY)))
+        statements_of = _grouped((ev, st) for st, ev in pairs(_EVIDENCE)) if several else {}  # of those with more
         numbers = _grouped(pairs(_REFERENCE_NUMBER))
-        references = [(ev, ref) for ev, ref in pairs(_REFERENCE) if ev in owner]
-        sources = set(joined(references))
-        sources.update(joined((ev, pub) for ev, pub in pairs(_CURATED_FROM) if ev in owner and pub not in reviews))
-        sections = [(ev, section) for ev, section in pairs(_SECTION) if ev in owner]
-        statements_by_section = Counter(section for _, section in set(joined(sections)))
+        sources: dict[tuple[str, str], None] = {}  # (statement, reference or paper), each once
+        cited: set[str] = set()
+        for ev, ref in pairs(_REFERENCE):
+            if ev in owner:
+                for st in statements_of.get(ev) or (owner[ev],):
+                    sources[st, ref] = None
+                if ref in numbers:
+                    cited |= numbers[ref]
+        for ev, pub in pairs(_CURATED_FROM):
+            if ev in owner and pub not in reviews:
+                for st in statements_of.get(ev) or (owner[ev],):
+                    sources[st, pub] = None
+        evidences_in: Counter[str] = Counter()
+        statements_in: dict[str, set[str]] = defaultdict(set)
+        for ev, section in pairs(_SECTION):
+            if ev in owner:
+                evidences_in[section] += 1
+                statements_in[section].update(statements_of.get(ev) or (owner[ev],))
         return {
             "evidence_counts": [(st, str(n)) for st, n in Counter(map(itemgetter(0), pairs(_EVIDENCE))).items()],
             "curated_sources": [(st, str(n)) for st, n in Counter(map(itemgetter(0), sources)).items()],
-            "sections": [(section, str(n), str(statements_by_section[section])) for section, n in Counter(map(itemgetter(1), sections)).items()],
-            "cited": [(n, "1") for n in {n for _, ref in references if ref in numbers for n in numbers[ref]}],
+            "sections": [(section, str(n), str(len(statements_in[section]))) for section, n in evidences_in.items()],
+            "cited": [(n, "1") for n in cited],
             "references": [(n,) for n in set().union(*numbers.values())],
         }
 
 
 class _Triples(dict[tuple[str, int, int], Pairs]):
-    """Triples by (predicate, subject kind, object kind): a set of those whose doubles the index
-    must not count twice (see :data:`_DEDUPLICATED`), a list of the others."""
+    """Triples by (predicate, subject kind, object kind): the keys of a dict for those whose doubles
+    the index must not count twice (see :data:`_DEDUPLICATED`), a list for the others. (A dict
+    rather than a set: it is read in the order it was filled, which is the order of the pairs in
+    memory, where a set's order sends every read to another place, several times slower at 10M.)"""
 
     def __missing__(self, key: tuple[str, int, int]) -> Pairs:
-        pairs: Pairs = set() if key[0] in _DEDUPLICATED else []
+        pairs: Pairs = {} if key[0] in _DEDUPLICATED else []
         self[key] = pairs
         return pairs
 

@@ -10,7 +10,7 @@ it gives exactly what pyoxigraph's parser gives for any valid N-Triples. What it
 that is not valid N-Triples is unspecified (Oxigraph refuses to load that file).
 
 Both readers add to the same shape, :data:`Triples`: (predicate, subject kind, object kind) -> the
-(subject, object) lexical forms, in a set (each once) or a list (as often as they come), as the
+(subject, object) lexical forms, the keys of a dict (each once) or a list (as often as they come), as the
 mapping makes them for a key it lacks. A blank node's lexical form is ``_:`` + a prefix + its label
 (the prefix keeps one file's blank nodes apart from another's); a literal's is its text (its
 language tag or datatype is left out). A subject, or an IRI object, is one string however many
@@ -28,7 +28,7 @@ from typing import Any
 
 IRI, BNODE, LITERAL = 0, 1, 2  #: kinds of term
 
-Pairs = set[tuple[str, str]] | list[tuple[str, str]]
+Pairs = dict[tuple[str, str], None] | list[tuple[str, str]]  #: a dict (its keys): each pair once, in the order they came
 Triples = dict[tuple[str, int, int], Pairs]  #: a mapping that makes the container of a key it lacks (a defaultdict)
 
 _BLOCK = 1 << 22  #: bytes read at a time
@@ -124,14 +124,14 @@ def add_into(triples: Iterable[Any], predicates: Collection[str], into: Triples,
         found[p, s_kind, o_kind].append((intern(subject), intern(prefix + o.value) if o_kind == BNODE else o.value if o_kind == LITERAL else intern(o.value)))
     for key, pairs in found.items():
         container = into[key]
-        if isinstance(container, set):
-            container.update(pairs)
+        if isinstance(container, dict):
+            container.update(dict.fromkeys(pairs))
         else:
             container.extend(pairs)
 
 
 def _adder(container: Pairs) -> Callable[[tuple[str, str]], None]:
-    return container.add if isinstance(container, set) else container.append
+    return container.setdefault if isinstance(container, dict) else container.append
 
 
 def _pattern(wanted: Collection[str]) -> re.Pattern[str]:
