@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from exograph import vocab
 from exograph.io.ntriples import BNODE, IRI, LITERAL, Pairs, Triples
 from exograph.model import Entity, closure
+from exograph.resolve import EXACT, FAMILY, NORMAL  # noqa: F401 (the kinds of the names table)
 from exograph.support import Support
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ log = logging.getLogger("exograph.index")
 INDEX_VERSION = "6"
 INDEX_FILE = "index.sqlite"
 
-EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
 
 #: more specific classes first: an entity typed with several shows the first one found
 CLASS_PRIORITY = (

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 #: scores of the kinds of match, best first
 EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE, NARROWER = 1.0, 0.95, 0.9, 0.75, 0.6
+EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key (as the index keeps them)
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
 _MIRNA = re.compile(r"^(?:[a-z]{3}-)?(?:micro\s*rna|mircrorna|mirna|mir)[\s_-]*(?=[0-9])")
@@ -64,11 +65,11 @@ def normalise(name: str) -> str:
 
 def _normalised(text: str) -> str:
     """:func:`normalise` of a name folded, lower-cased and with Greek spelt out."""
-    if text[:2] == "mi" or text[4:6] == "mi":  # where a microRNA prefix can start (see _MIRNA)
+    if text.startswith("mi") or text.startswith("mi", 4):  # where a microRNA prefix can start (see _MIRNA)
         text = _MIRNA.sub("mir-", text)
-    if text.startswith("mir-"):
-        return _NOT_MIRNA_NAME.sub("", text)
-    key = text if text.isascii() and text.isalnum() else _NOT_KEY.sub("", text)
+        if text.startswith("mir-"):
+            return _NOT_MIRNA_NAME.sub("", text)
+    key = text if text.isalnum() and text.isascii() else _NOT_KEY.sub("", text)
     # a plain plural ("fibroblasts", "CAFs") means the same entity
     return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
 
@@ -86,11 +87,11 @@ def name_keys(entity: Entity) -> list[tuple[int, str, float]]:
 
 
 def keys_of_names(iri: str, label: str, synonyms: Iterable[str]) -> list[tuple[int, str, float]]:
-    """:func:`name_keys` of an entity's IRI, label and synonyms."""
-    from exograph.index import EXACT, FAMILY, NORMAL
-
+    """:func:`name_keys` of an entity's IRI, label and synonyms (a key may come twice)."""
     keys: list[tuple[int, str, float]] = []
-    names = [(label, EXACT_LABEL), (vocab.local_name(iri), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in synonyms]
+    local = vocab.local_name(iri)
+    names = [(label, EXACT_LABEL)] if local == label else [(label, EXACT_LABEL), (local, EXACT_LABEL)]  # the curated id is often the label
+    names += [(s, EXACT_SYNONYM) for s in synonyms]
     for name, score in names:
         if name.isascii():  # folded is strip() (NFKC keeps ASCII as it is; no dash to replace), and there is no Greek
             exact = name.strip().lower()
@@ -101,16 +102,15 @@ def keys_of_names(iri: str, label: str, synonyms: Iterable[str]) -> list[tuple[i
         keys.append((EXACT, exact, score))
         if key:
             keys.append((NORMAL, key, NORMALISED))
-            base = family(key)
-            if base:
-                keys.append((FAMILY, base, FAMILY_SCORE))
+            if key.startswith("mir-"):
+                base = family(key)
+                if base:
+                    keys.append((FAMILY, base, FAMILY_SCORE))
     return keys
 
 
 def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
     """Entities ``name`` may mean, best first; an empty list when nothing matches."""
-    from exograph.index import EXACT, FAMILY, NORMAL
-
     scores: dict[int, float] = {}
     direct = index.node_id(name)
     if direct is not None:  # a full IRI

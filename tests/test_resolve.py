@@ -89,8 +89,7 @@ def _keys_as_defined(iri: str, label: str, synonyms: tuple[str, ...]) -> set[tup
     import unicodedata
 
     from exograph import vocab
-    from exograph.index import EXACT, FAMILY, NORMAL
-    from exograph.resolve import _DASHES, _GREEK, _MIRNA, EXACT_LABEL, EXACT_SYNONYM, FAMILY_SCORE, NORMALISED
+    from exograph.resolve import _DASHES, _GREEK, _MIRNA, EXACT, EXACT_LABEL, EXACT_SYNONYM, FAMILY, FAMILY_SCORE, NORMAL, NORMALISED
 
     def fold(name: str) -> str:
         return unicodedata.normalize("NFKC", name).translate(_DASHES).strip()
