@@ -23,6 +23,7 @@ when the store changes. A bare Oxigraph directory's index goes to the user's cac
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -32,14 +33,19 @@ import tempfile
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exograph import vocab
+from exograph.io.ntriples import BNODE, IRI, LITERAL, Pairs, Triples
 from exograph.model import Entity, closure
+from exograph.resolve import EXACT, FAMILY, NORMAL  # noqa: F401 (the kinds of the names table)
 from exograph.support import Support
 
 if TYPE_CHECKING:
@@ -51,7 +57,6 @@ log = logging.getLogger("exograph.index")
 INDEX_VERSION = "6"
 INDEX_FILE = "index.sqlite"
 
-EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key
 
 #: more specific classes first: an entity typed with several shows the first one found
 CLASS_PRIORITY = (
@@ -442,25 +447,31 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     ``triples``, when known, saves counting them again; ``facts``, when the store's triples were
     watched as they were loaded (:class:`Facts`), save asking the store for them (``store`` may
     then be None, and the count and fingerprint set later with :func:`stamp`)."""
-    from exograph.graph import plain_key
-    from exograph.resolve import name_keys
     from exograph.store import select_many
 
     queries = {k: q for k, q in QUERIES.items() if not (k == "triples" and triples is not None)}
     if store is not None and not store.graphs():  # no named graph: no database evidence to ask for
         queries = {k: q for k, q in queries.items() if k not in _GRAPH_QUERIES}
-    if facts is not None:
-        answers = facts.answers()
-    elif store is None:
-        raise ValueError("build_database needs a store or the facts of one")
-    else:
-        answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
-        answers.update({k: [] for k in _GRAPH_QUERIES if k not in answers})
-    if triples is not None or "triples" not in answers:
-        if triples is None:
-            assert store is not None, "give the triple count when there is no store"
-            triples = len(store)
-        answers["triples"] = [(str(triples),)]
+    with _collector_paused():
+        if facts is not None:
+            answers = facts.answers()
+        elif store is None:
+            raise ValueError("build_database needs a store or the facts of one")
+        else:
+            answers = dict(zip(queries, select_many(store, list(queries.values())), strict=True))
+            answers.update({k: [] for k in _GRAPH_QUERIES if k not in answers})
+        if triples is not None or "triples" not in answers:
+            if triples is None:
+                assert store is not None, "give the triple count when there is no store"
+                triples = len(store)
+            answers["triples"] = [(str(triples),)]
+        return _database(answers, store if "graph_broader" in queries else None, fingerprint)
+
+
+def _database(answers: dict[str, list[tuple[str, ...]]], store: Store | None, fingerprint: str | None) -> sqlite3.Connection:
+    """The index database of the answers to :data:`QUERIES` (``store``: where to ask for database evidence)."""
+    from exograph.graph import plain_key
+    from exograph.resolve import keys_of_names
 
     # entities: typed with an exograph class
     types: dict[str, set[str]] = defaultdict(set)
@@ -468,13 +479,8 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         types[s].add(t)
     # relations: statements with exactly one subject, predicate and object, then plain triples
     # with no statement (a statement's parts missing or doubled: malformed, left out; validate says so)
-    parts: dict[str, list[list[str]]] = {st: [[], [], []] for (st,) in answers["statements"]}
-    for column, name in enumerate(("subjects", "predicates", "objects")):
-        for st, value in answers[name]:
-            slot = parts.get(st)
-            if slot is not None:
-                slot[column].append(value)
-    statements = {st: (s[0], p[0], o[0]) for st, (s, p, o) in parts.items() if len(s) == len(p) == len(o) == 1}
+    subjects, predicates, objects = (_single(answers[name]) for name in ("subjects", "predicates", "objects"))
+    statements = {st: (subjects[st], predicates[st], objects[st]) for (st,) in answers["statements"] if st in subjects and st in predicates and st in objects}
     reified = set(statements.values())
     cancers: dict[str, str] = {}
     named: dict[str, set[tuple[int, str]]] = defaultdict(set)  #: statement -> (role number, entity) its context names
@@ -487,9 +493,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     evidence = {st: int(n) for st, n in answers["evidence_counts"]}
     curated = {st: int(n) for st, n in answers["curated_sources"]}
     relations: list[tuple[str, str, str, str]] = [(key, *triple) for key, triple in statements.items()]
-    for s, p, o in answers["plain"]:
-        if (s, p, o) not in reified:
-            relations.append((plain_key(s, p, o), s, p, o))
+    relations += [(plain_key(s, p, o), s, p, o) for s, p, o in answers["plain"] if (s, p, o) not in reified]
     relations.sort()
 
     # names of every entity and of every IRI a relation joins or a context names
@@ -497,12 +501,13 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     pref: dict[str, str] = {}
     synonyms: dict[str, set[str]] = defaultdict(set)
     xrefs: dict[str, set[str]] = defaultdict(set)
+    label_property, pref_property, xref_property = vocab.RDFS + "label", vocab.SKOS + "prefLabel", vocab.OBOINOWL + "hasDbXref"
     for iri, prop, text in answers["names"]:
-        if prop == vocab.RDFS + "label":
+        if prop == label_property:
             labels[iri] = min(labels.get(iri, text), text)
-        elif prop == vocab.SKOS + "prefLabel":
+        elif prop == pref_property:
             pref[iri] = min(pref.get(iri, text), text)
-        elif prop == vocab.OBOINOWL + "hasDbXref":
+        elif prop == xref_property:
             xrefs[iri].add(text)
         else:
             synonyms[iri].add(text)
@@ -510,56 +515,75 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     entity_iris = set(types) | {r[1] for r in relations} | {r[3] for r in relations}
     broader = [(s, o) for s, o in answers["broader"] if s in types and o in types]  # between entities only
     node_iris = entity_iris | {e for pairs in named.values() for _, e in pairs}
-    ordered = sorted(node_iris, key=lambda i: (labels.get(i, vocab.local_name(i)).lower(), i))
+    local_name = vocab.local_name
+    ordered = [iri for _, iri in sorted([((labels[i] if i in labels else local_name(i)).lower(), i) for i in node_iris])]
     ids = {iri: n for n, iri in enumerate(ordered)}
 
     db = _connect(":memory:")
+    db.execute("PRAGMA journal_mode = OFF")  # built in one go: nothing to roll back
     db.executescript(_SCHEMA)
     rows = []
-    name_rows = []
-    for iri in ordered:
-        node = ids[iri]
-        label = labels.get(iri) or vocab.local_name(iri)
-        entity = Entity(iri, _pick_type(types.get(iri, set())), label, tuple(sorted(synonyms.get(iri, ()))), tuple(sorted(xrefs.get(iri, ()))))
-        rows.append((node, iri, entity.label, entity.type, json.dumps(entity.synonyms), json.dumps(entity.xrefs), int(iri in entity_iris), int(iri in generic)))
-        for kind, key, score in name_keys(entity):
-            name_rows.append((kind, key, node, score))
+    names_by_kind: tuple[list[tuple[str, int, float]], ...] = ([], [], [])  # EXACT, NORMAL, FAMILY
+    by_type: Counter[str] = Counter()
+    picked: dict[frozenset[str], str] = {}
+    dumps = json.dumps
+    for node, iri in enumerate(ordered):
+        label = labels.get(iri) or local_name(iri)
+        classes = frozenset(types.get(iri, ()))
+        kind = picked.get(classes) or picked.setdefault(classes, _pick_type(classes))
+        names = tuple(sorted(synonyms[iri])) if iri in synonyms else ()
+        refs = tuple(sorted(xrefs[iri])) if iri in xrefs else ()
+        entity = iri in entity_iris
+        if entity:
+            by_type[kind] += 1
+        rows.append((node, iri, label, kind, dumps(names) if names else "[]", dumps(refs) if refs else "[]", int(entity), int(iri in generic)))
+        for k, key, score in set(keys_of_names(iri, label, names)):
+            names_by_kind[k].append((key, node, score))
     db.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(set(name_rows)))
-    db.executemany("INSERT INTO edges VALUES (?, ?)", [(n, r[0]) for n, r in enumerate(relations)])
+    for k, found in enumerate(names_by_kind):  # in (kind, key, node, score) order
+        found.sort()
+        db.executemany(f"INSERT INTO names VALUES ({k}, ?, ?, ?)", found)
+    db.executemany("INSERT INTO edges VALUES (?, ?)", enumerate(map(itemgetter(0), relations)))
     db.executemany("INSERT INTO broader VALUES (?, ?)", sorted({(ids[s], ids[o]) for s, o in broader}))
 
-    predicates = sorted({r[2] for r in relations})
-    numbers = {p: n for n, p in enumerate(predicates)}
+    predicate_iris = sorted({r[2] for r in relations})
+    numbers = {p: n for n, p in enumerate(predicate_iris)}
     count = len(ordered)
-    e_subject = array("i", (ids[r[1]] for r in relations))
-    e_object = array("i", (ids[r[3]] for r in relations))
+    e_subject = array("i", [ids[r[1]] for r in relations])
+    e_object = array("i", [ids[r[3]] for r in relations])
+    e_evidence = array("i", [evidence.get(r[0], 0) for r in relations])
     arrays = {
         "e_subject": e_subject,
         "e_object": e_object,
-        "e_predicate": array("i", (numbers[r[2]] for r in relations)),
-        "e_cancer": array("i", (ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations)),
-        "e_hedged": array("i", (int(r[0] in hedged) for r in relations)),
-        "e_evidence": array("i", (evidence.get(r[0], 0) for r in relations)),
+        "e_predicate": array("i", [numbers[r[2]] for r in relations]),
+        "e_cancer": array("i", [ids[cancers[r[0]]] if r[0] in cancers else -1 for r in relations]),
+        "e_hedged": array("i", [r[0] in hedged for r in relations]),
+        "e_evidence": e_evidence,
         # an evidence with neither a reference nor a paper of its own still counts once
-        "e_curated": array("i", (curated.get(r[0]) or min(evidence.get(r[0], 0), 1) for r in relations)),
+        "e_curated": array("i", [curated.get(r[0]) or min(n, 1) for r, n in zip(relations, e_evidence, strict=True)]),
     }
-    if store is not None and "graph_broader" in queries:
+    if store is not None:
         answers["database_support"] = _ask_database_support(store, answers, relations)
     arrays["e_strong"], arrays["e_weak"], arrays["e_negative"] = _database_support(answers, relations)
     arrays["out_start"], arrays["out_edges"] = _csr(e_subject, count)
     arrays["in_start"], arrays["in_edges"] = _csr(e_object, count)
     arrays["out_ends"] = array("i", map(e_object.__getitem__, arrays["out_edges"]))
     arrays["in_ends"] = array("i", map(e_subject.__getitem__, arrays["in_edges"]))
-    # who takes part through the context: (node, edge, role), grouped by node, in edge order
-    slots = sorted((ids[e], n, role) for n, r in enumerate(relations) for role, e in named.get(r[0], ()))
-    arrays["role_start"], _ = _csr(array("i", (node for node, _, _ in slots)), count)
-    arrays["role_edges"] = array("i", (edge for _, edge, _ in slots))
-    arrays["role_kinds"] = array("i", (role for _, _, role in slots))
+    # who takes part through the context: (node, edge, role), grouped by node, in edge order then role order
+    slot_nodes, slot_edges, slot_roles = array("i"), array("i"), array("i")
+    for n, r in enumerate(relations):
+        if r[0] in named:
+            for role, e in sorted(named[r[0]]):
+                slot_nodes.append(ids[e])
+                slot_edges.append(n)
+                slot_roles.append(role)
+    arrays["role_start"], by_node = _csr(slot_nodes, count)
+    arrays["role_edges"] = array("i", map(slot_edges.__getitem__, by_node))
+    arrays["role_kinds"] = array("i", map(slot_roles.__getitem__, by_node))
     db.executemany("INSERT INTO arrays VALUES (?, ?)", [(name, values.tobytes()) for name, values in arrays.items()])
 
     predicate_labels = {row[0]: row[1] for row in answers["predicate_labels"]}
-    stats = _stats(answers, types, relations, evidence, entity_iris)
+    stats = _stats(answers, by_type, relations, sum(e_evidence), len(entity_iris))
     meta = {
         "version": INDEX_VERSION,
         "fingerprint": fingerprint or "",
@@ -567,7 +591,7 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
         "edges": str(len(relations)),
         "hedged": str(sum(arrays["e_hedged"])),
         "roles": json.dumps(ROLES),
-        "predicates": json.dumps(predicates),
+        "predicates": json.dumps(predicate_iris),
         "predicate_labels": json.dumps(predicate_labels, sort_keys=True),
         "stats": json.dumps(stats, sort_keys=True),
     }
@@ -575,6 +599,16 @@ def build_database(store: Store | None, fingerprint: str | None = None, *, tripl
     db.executescript(_INDEXES)
     db.commit()
     return db
+
+
+def _single(rows: list[tuple[str, ...]]) -> dict[str, str]:
+    """The value of each statement that has exactly one in ``rows`` of (statement, value)."""
+    found: dict[str, str] = dict(rows)  # type: ignore[arg-type]
+    if len(found) < len(rows):  # some statement has two (or the same row twice): it has none
+        for st, n in Counter(st for st, _ in rows).items():
+            if n > 1:
+                del found[st]
+    return found
 
 
 _RDF_TYPE = vocab.RDF + "type"
@@ -588,127 +622,198 @@ _PROPERTY_KINDS = frozenset({vocab.OWL + "ObjectProperty", vocab.RDF + "Property
 _STATEMENT_PARTS = frozenset({vocab.RDF + "subject", vocab.RDF + "object", vocab.EXO + "cancerType"})
 _HEDGED = vocab.EXO + "hedged"
 _GENERIC = vocab.EXO + "generic"
+_LABEL = vocab.RDFS + "label"
+_EVIDENCE, _SECTION, _REFERENCE = vocab.EXO + "evidence", vocab.EXO + "section", vocab.EXO + "reference"
+_CURATED_FROM, _REFERENCE_NUMBER = vocab.EXO + "curatedFrom", vocab.EXO + "referenceNumber"
+#: predicates whose (subject, object) pairs are one query's rows as they are
+_PAIRS = {vocab.RDF + "subject": "subjects", vocab.RDF + "predicate": "predicates", vocab.RDF + "object": "objects", _HEDGED: "hedged"}
+_GROUPS = (_EVIDENCE, _SECTION, _REFERENCE, _CURATED_FROM, _REFERENCE_NUMBER)  #: predicates read per subject
+#: every predicate whose triples :class:`Facts` reads
+WATCHED = frozenset({_RDF_TYPE, *_NAME_PROPERTIES, *_PAIRS, *_ROLE_NUMBERS, _GENERIC, *_GROUPS, *_RELATION_IRIS, _BROADER})
+_STATEMENT, _REVIEW = vocab.EXO + "Statement", vocab.EXO + "Review"
+_NODES, _ANY = (IRI, BNODE), (IRI, BNODE, LITERAL)  #: kinds of term
+#: the predicates whose triples Facts keeps once each: a statement's parts (two of one part is no
+#: part), its plain triples and evidence (each a relation or an evidence) and sections (counted)
+_DEDUPLICATED = frozenset({vocab.RDF + "subject", vocab.RDF + "predicate", vocab.RDF + "object", *_RELATION_IRIS, _EVIDENCE, _SECTION})
 
 
 class Facts:
     """What the index needs, gathered from triples as they stream past (while ``exograph load``
-    bulk-loads them), instead of asked of the store afterwards: the same rows the index's SELECT
-    queries give (:data:`QUERIES`), with duplicates removed as a store removes them. Reading a
-    million triples back out of RocksDB costs several times more than watching them go in."""
+    bulk-loads them), instead of asked of the store afterwards: the rows the index's SELECT queries
+    give (:data:`QUERIES`). Reading a million triples back out of RocksDB costs several times more
+    than watching them go in.
+
+    The triples of :data:`WATCHED` are kept as the readers of :mod:`exograph.io.ntriples` give
+    them (lexical forms by predicate and kinds of term) and read into rows once, at the end; each
+    once where a triple twice would change the index (a store keeps a triple once), else as they
+    come (a list costs less to fill and to read)."""
 
     def __init__(self) -> None:
-        self.sets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        self.evidence: dict[str, set[str]] = defaultdict(set)  #: statement -> evidence nodes
-        self.sections: dict[str, set[str]] = defaultdict(set)  #: evidence -> sections
-        self.references: dict[str, set[str]] = defaultdict(set)  #: evidence -> references
-        self.publications: dict[str, set[str]] = defaultdict(set)  #: evidence -> publications it was read in
-        self.reviews: set[str] = set()
-        self.numbers: dict[str, set[str]] = defaultdict(set)  #: reference -> numbers
-        self.properties: set[str] = set()
-        self.labels: dict[str, set[str]] = defaultdict(set)
-        self.usable = True  #: false once a blank node is a statement (its label would not survive loading)
+        self.triples: Triples = _Triples()
+        self.refused = False  #: a file held what the index cannot be built from (named graphs, triple terms)
         self.index: sqlite3.Connection | None = None  #: the index built from these facts, once they are all in
 
-    def add(self, s: str, p: str, o: str, *, s_iri: bool, o_iri: bool, o_literal: bool) -> None:
-        """One triple, as lexical forms (blank nodes ``_:label``, unique across files)."""
-        sets = self.sets
-        if p == _RDF_TYPE:
-            if o in _CLASS_IRIS and s_iri:
-                sets["types"].add((s, o))
-            elif o == vocab.EXO + "Statement":
-                sets["statements"].add((s,))
-                self.usable = self.usable and s_iri
-            elif o in _PROPERTY_KINDS and s_iri:
-                self.properties.add(s)
-            elif o == vocab.EXO + "Review":
-                self.reviews.add(s)
-        elif p in _NAME_PROPERTIES:
-            if s_iri and o_literal:
-                sets["names"].add((s, p, o))
-                if p == vocab.RDFS + "label":
-                    self.labels[s].add(o)
-        elif p == vocab.RDF + "subject":
-            sets["subjects"].add((s, o))
-        elif p == vocab.RDF + "predicate":
-            sets["predicates"].add((s, o))
-        elif p == vocab.RDF + "object":
-            sets["objects"].add((s, o))
-        elif p in _ROLE_NUMBERS:
-            if o_iri:
-                sets["roles"].add((s, p, o))
-        elif p == _HEDGED:
-            sets["hedged"].add((s, o))
-        elif p == _GENERIC:
-            if s_iri:
-                sets["generic"].add((s, o))
-        elif p == vocab.EXO + "evidence":
-            self.evidence[s].add(o)
-        elif p == vocab.EXO + "section":
-            self.sections[s].add(o)
-        elif p == vocab.EXO + "reference":
-            self.references[s].add(o)
-        elif p == vocab.EXO + "curatedFrom":
-            self.publications[s].add(o)
-        elif p == vocab.EXO + "referenceNumber":
-            self.numbers[s].add(o)
-        elif p in _RELATION_IRIS and s_iri and o_iri:
-            sets["plain"].add((s, p, o))
-        elif p == _BROADER and s_iri and o_iri:
-            sets["broader"].add((s, o))
+    @property
+    def usable(self) -> bool:
+        """Whether the index can be built from these facts: no file was refused, and no blank node
+        is a statement or a statement's subject, object or cancer (a blank node's label does not
+        survive loading, so the index is then asked of the store)."""
+        if self.refused or any(o == _STATEMENT for _, o in self._pairs(_RDF_TYPE, (BNODE,), (IRI,))):
+            return False
+        return not any(self._containers(p, _NODES, (BNODE,)) for p in _STATEMENT_PARTS)
+
+    def _containers(self, predicate: str, s_kinds: tuple[int, ...], o_kinds: tuple[int, ...]) -> list[Pairs]:
+        found = (self.triples.get((predicate, s_kind, o_kind)) for s_kind in s_kinds for o_kind in o_kinds)
+        return [pairs for pairs in found if pairs]
+
+    def _pairs(self, predicate: str, s_kinds: tuple[int, ...] = (IRI, BNODE), o_kinds: tuple[int, ...] = (IRI, BNODE, LITERAL)) -> Iterator[tuple[str, str]]:
+        """The (subject, object) of every triple of ``predicate`` whose terms are of these kinds."""
+        return chain.from_iterable(self._containers(predicate, s_kinds, o_kinds))
 
     def answers(self) -> dict[str, list[tuple[str, ...]]]:
-        """The rows each of :data:`QUERIES` would give (but the triple count)."""
-        out: dict[str, list[tuple[str, ...]]] = {name: list(rows) for name, rows in self.sets.items()}
-        for name in ("types", "names", "statements", "subjects", "predicates", "objects", "roles", "hedged", "generic", "plain", "broader"):
-            out.setdefault(name, [])
-        out["evidence_counts"] = [(st, str(len(evs))) for st, evs in self.evidence.items()]
-        out["curated_sources"] = []
-        for st, evs in self.evidence.items():
-            sources = {r for ev in evs for r in self.references.get(ev, ())}
-            sources |= {pub for ev in evs for pub in self.publications.get(ev, ()) if pub not in self.reviews}
-            if sources:
-                out["curated_sources"].append((st, str(len(sources))))
-        out["database_support"], out["graph_broader"] = [], []  # the watcher reads the default graph only
-        by_section: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-        cited: set[str] = set()
-        for st, evs in self.evidence.items():
-            for ev in evs:
-                for section in self.sections.get(ev, ()):
-                    by_section[section][0].add(ev)
-                    by_section[section][1].add(st)
-                for ref in self.references.get(ev, ()):
-                    cited |= self.numbers.get(ref, set())
-        out["sections"] = [(section, str(len(evs)), str(len(sts))) for section, (evs, sts) in by_section.items()]
-        out["cited"] = [(n, "1") for n in cited]
-        out["references"] = [(n,) for numbers in self.numbers.values() for n in numbers]
-        out["predicate_labels"] = [(p, label) for p in self.properties for label in self.labels.get(p, ())]
+        """The rows each of :data:`QUERIES` would give (but the triple count); a row may come twice
+        where that changes nothing."""
+        pairs = self._pairs
+        types: list[tuple[str, str]] = []
+        statements: list[tuple[str, ...]] = []
+        reviews: set[str] = set()
+        properties: set[str] = set()
+        for s, o in pairs(_RDF_TYPE, _NODES, (IRI,)):  # one pass over each large list: each costs a cache miss a row
+            if o in _CLASS_IRIS:
+                if s[:2] != "_:":
+                    types.append((s, o))
+            elif o == _STATEMENT:
+                statements.append((s,))
+            elif o == _REVIEW:
+                reviews.add(s)
+            elif o in _PROPERTY_KINDS and s[:2] != "_:":
+                properties.add(s)
+        out: dict[str, list[tuple[str, ...]]] = {
+            "types": types,  # type: ignore[dict-item]
+            "statements": statements,
+            "names": [(s, p, o) for p in _NAME_PROPERTIES for s, o in pairs(p, (IRI,), (LITERAL,))],
+            "roles": [(s, p, o) for p in _ROLE_NUMBERS for s, o in pairs(p, _NODES, (IRI,))],
+            "generic": list(pairs(_GENERIC, (IRI,))),  # type: ignore[dict-item]
+            "plain": [(s, p, o) for p in _RELATION_IRIS for s, o in pairs(p, (IRI,), (IRI,))],
+            "broader": list(pairs(_BROADER, (IRI,), (IRI,))),  # type: ignore[dict-item]
+            "predicate_labels": [(s, o) for s, o in pairs(_LABEL, (IRI,), (LITERAL,)) if s in properties],  # type: ignore[dict-item]
+            "database_support": [],  # the watcher reads the default graph only
+            "graph_broader": [],
+        }
+        for p, name in _PAIRS.items():
+            out[name] = list(pairs(p))  # type: ignore[arg-type]
+        out.update(self._aggregates(reviews))
         return out
+
+    def _aggregates(self, reviews: set[str]) -> dict[str, list[tuple[str, ...]]]:
+        """The rows of the queries that count evidences, their sources and sections (joined
+        through the statement of each evidence; one pass over each predicate's triples)."""
+        pairs = self._pairs
+        owner = {ev: st for st, ev in pairs(_EVIDENCE)}  # the statement of each evidence (one, as a rule)
+        several = len(owner) < sum(map(len, self._containers(_EVIDENCE, _NODES, _ANY)))
+        statements_of = _grouped((ev, st) for st, ev in pairs(_EVIDENCE)) if several else {}  # of those with more
+        numbers = _grouped(pairs(_REFERENCE_NUMBER))
+        sources: dict[tuple[str, str], None] = {}  # (statement, reference or paper), each once
+        cited: set[str] = set()
+        for ev, ref in pairs(_REFERENCE):
+            if ev in owner:
+                for st in statements_of.get(ev) or (owner[ev],):
+                    sources[st, ref] = None
+                if ref in numbers:
+                    cited |= numbers[ref]
+        for ev, pub in pairs(_CURATED_FROM):
+            if ev in owner and pub not in reviews:
+                for st in statements_of.get(ev) or (owner[ev],):
+                    sources[st, pub] = None
+        evidences_in: Counter[str] = Counter()
+        statements_in: dict[str, set[str]] = defaultdict(set)
+        for ev, section in pairs(_SECTION):
+            if ev in owner:
+                evidences_in[section] += 1
+                statements_in[section].update(statements_of.get(ev) or (owner[ev],))
+        return {
+            "evidence_counts": [(st, str(n)) for st, n in Counter(map(itemgetter(0), pairs(_EVIDENCE))).items()],
+            "curated_sources": [(st, str(n)) for st, n in Counter(map(itemgetter(0), sources)).items()],
+            "sections": [(section, str(n), str(len(statements_in[section]))) for section, n in evidences_in.items()],
+            "cited": [(n, "1") for n in cited],
+            "references": [(n,) for n in set().union(*numbers.values())],
+        }
+
+
+class _Triples(dict[tuple[str, int, int], Pairs]):
+    """Triples by (predicate, subject kind, object kind): the keys of a dict for those whose doubles
+    the index must not count twice (see :data:`_DEDUPLICATED`), a list for the others. (A dict
+    rather than a set: it is read in the order it was filled, which is the order of the pairs in
+    memory, where a set's order sends every read to another place, several times slower at 10M.)"""
+
+    def __missing__(self, key: tuple[str, int, int]) -> Pairs:
+        pairs: Pairs = {} if key[0] in _DEDUPLICATED else []
+        self[key] = pairs
+        return pairs
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """The objects of each subject."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for s, o in pairs:
+        groups[s].add(o)
+    return groups
 
 
 def watch(path: Path, fmt: object, facts: Facts, prefix: str) -> None:
     """Parse an RDF file (its default-graph triples) into ``facts``; ``prefix`` keeps its blank
-    nodes apart from other files'. A file with named graphs (N-Quads, TriG) may hold database
-    evidence, which the index reads from the store's graphs: the facts are then not used."""
+    nodes apart from other files'. N-Triples is read by exograph's own reader of the few
+    predicates the index needs (:mod:`exograph.io.ntriples`), every other format by pyoxigraph. A
+    file with named graphs (N-Quads, TriG) may hold database evidence, which the index reads from
+    the store's graphs, and a triple term has no place in the index: the facts are then refused."""
     import pyoxigraph as ox
 
-    add = facts.add
-    for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
-            facts.usable = False
-            return
-        s, p, o = quad.subject, quad.predicate, quad.object
-        s_iri, o_iri = type(s) is ox.NamedNode, type(o) is ox.NamedNode
-        if type(o) is ox.Triple or type(s) is ox.Triple or (type(o) is ox.BlankNode and p.value in _STATEMENT_PARTS):
-            facts.usable = False  # terms whose form the store does not keep: ask the store instead
-            continue
-        add(
-            s.value if s_iri else f"_:{prefix}{s.value}",
-            p.value,
-            o.value if o_iri or type(o) is ox.Literal else f"_:{prefix}{o.value}",
-            s_iri=s_iri,
-            o_iri=o_iri,
-            o_literal=type(o) is ox.Literal,
-        )
+    from exograph.io.ntriples import TripleTermError, add_into, read_into
+
+    try:
+        with _collector_paused():
+            if fmt == ox.RdfFormat.N_TRIPLES:
+                read_into(path, WATCHED, facts.triples, blank_prefix=prefix)
+                return
+            batch: list[Any] = []
+            for quad in ox.parse(path=str(path), format=fmt):  # type: ignore[arg-type]
+                if not isinstance(quad.graph_name, ox.DefaultGraph):
+                    facts.refused = True
+                    return
+                batch.append(quad)
+                if len(batch) == 10_000:
+                    add_into(batch, WATCHED, facts.triples, blank_prefix=prefix)
+                    batch.clear()
+            add_into(batch, WATCHED, facts.triples, blank_prefix=prefix)
+    except TripleTermError:
+        facts.refused = True
+
+
+def watch_files(files: Sequence[tuple[Path, object]], facts: Facts) -> None:
+    """Read RDF ``files`` (path, pyoxigraph format) into ``facts`` (see :func:`watch`), then build
+    their index into ``facts.index`` unless the facts cannot be used; what was read is let go
+    once the index is built."""
+    with _collector_paused():
+        for number, (path, fmt) in enumerate(files):
+            watch(path, fmt, facts, prefix=f"f{number}-")
+            if facts.refused:
+                break
+        if facts.usable:
+            facts.index = build_database(None, facts=facts, triples=0)
+        facts.triples = _Triples()  # freed with the collector still off (else it would walk every row once more)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while millions of tuples and sets are made that all stay alive
+    (each collection would walk every one of them, for nothing: it costs a third of the time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def stamp(db: sqlite3.Connection, *, triples: int, fingerprint: str | None) -> None:
@@ -786,31 +891,29 @@ def _csr(ends: array, count: int) -> tuple[array, array]:
     return start, edges
 
 
-def _pick_type(types: set[str]) -> str:
+def _pick_type(types: Iterable[str]) -> str:
     local = {t[len(vocab.EXO) :] for t in types if t.startswith(vocab.EXO)}
     for name in CLASS_PRIORITY:
         if name in local:
             return name
-    return sorted(vocab.local_name(t) for t in types)[0] if types else "Entity"
+    return min(vocab.local_name(t) for t in types) if types else "Entity"
 
 
 def _stats(
-    answers: dict[str, list[tuple[str, ...]]],
-    types: dict[str, set[str]],
-    relations: list[tuple[str, str, str, str]],
-    evidence: dict[str, int],
-    entity_iris: set[str],
+    answers: dict[str, list[tuple[str, ...]]], by_type: Counter[str], relations: list[tuple[str, str, str, str]], evidences: int, entities: int
 ) -> dict[str, Any]:
     cited = sorted({int(n) for n, _ in answers["cited"] if n.lstrip("-").isdigit()})
     known = sorted({int(n) for (n,) in answers["references"] if n.lstrip("-").isdigit()})
-    by_type = Counter(_pick_type(types.get(i, set())) for i in entity_iris)
+    by_predicate: Counter[str] = Counter()
+    for predicate, n in Counter(r[2] for r in relations).items():
+        by_predicate[vocab.local_name(predicate)] += n
     return {
         "triples": int(answers["triples"][0][0]),
-        "entities": len(entity_iris),
+        "entities": entities,
         "entities_by_type": dict(sorted(by_type.items())),
         "relations": len(relations),
-        "relations_by_predicate": dict(sorted(Counter(vocab.local_name(r[2]) for r in relations).items())),
-        "evidences": sum(evidence.get(r[0], 0) for r in relations),
+        "relations_by_predicate": dict(sorted(by_predicate.items())),
+        "evidences": evidences,
         "evidences_by_section": dict(sorted((section, int(n)) for section, n, _ in answers["sections"])),
         "relations_by_section": dict(sorted((section, int(n)) for section, _, n in answers["sections"])),
         "references_cited": cited,

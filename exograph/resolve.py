@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,10 +22,13 @@ if TYPE_CHECKING:
 
 #: scores of the kinds of match, best first
 EXACT_LABEL, EXACT_SYNONYM, NORMALISED, FAMILY_SCORE, NARROWER = 1.0, 0.95, 0.9, 0.75, 0.6
+EXACT, NORMAL, FAMILY = 0, 1, 2  #: kinds of name key (as the index keeps them)
 
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa"}
 _MIRNA = re.compile(r"^(?:[a-z]{3}-)?(?:micro\s*rna|mircrorna|mirna|mir)[\s_-]*(?=[0-9])")
 _ARM = re.compile(r"^(mir-[0-9]+[a-z]?)(?:-[0-9]+)?-(?:[35]p|\*)$")
+_NOT_MIRNA_NAME = re.compile(r"[^a-z0-9-]+")
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -56,42 +60,57 @@ def normalise(name: str) -> str:
     text = folded(name).lower()
     for letter, spelt in _GREEK.items():
         text = text.replace(letter, spelt)
-    text = _MIRNA.sub("mir-", text)
-    if text.startswith("mir-"):
-        return re.sub(r"[^a-z0-9-]+", "", text)
-    key = re.sub(r"[^a-z0-9]+", "", text)
+    return _normalised(text)
+
+
+def _normalised(text: str) -> str:
+    """:func:`normalise` of a name folded, lower-cased and with Greek spelt out."""
+    if text.startswith("mi") or text.startswith("mi", 4):  # where a microRNA prefix can start (see _MIRNA)
+        text = _MIRNA.sub("mir-", text)
+        if text.startswith("mir-"):
+            return _NOT_MIRNA_NAME.sub("", text)
+    key = text if text.isalnum() and text.isascii() else _NOT_KEY.sub("", text)
     # a plain plural ("fibroblasts", "CAFs") means the same entity
     return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
 
 
 def family(key: str) -> str | None:
     """The precursor key of a mature microRNA key: 'mir-21-5p' -> 'mir-21'."""
-    match = _ARM.match(key)
+    match = _ARM.match(key) if key.startswith("mir-") else None
     return match.group(1) if match else None
 
 
 def name_keys(entity: Entity) -> list[tuple[int, str, float]]:
     """The (kind, key, score) of every name of ``entity``, as the index keeps them: its label and
     curated id (exact), its synonyms (exact), their normalised keys and their microRNA family."""
-    from exograph.index import EXACT, FAMILY, NORMAL
+    return keys_of_names(entity.id, entity.label, entity.synonyms)
 
+
+def keys_of_names(iri: str, label: str, synonyms: Iterable[str]) -> list[tuple[int, str, float]]:
+    """:func:`name_keys` of an entity's IRI, label and synonyms (a key may come twice)."""
     keys: list[tuple[int, str, float]] = []
-    names = [(entity.label, EXACT_LABEL), (vocab.local_name(entity.id), EXACT_LABEL)] + [(s, EXACT_SYNONYM) for s in entity.synonyms]
+    local = vocab.local_name(iri)
+    names = [(label, EXACT_LABEL)] if local == label else [(label, EXACT_LABEL), (local, EXACT_LABEL)]  # the curated id is often the label
+    names += [(s, EXACT_SYNONYM) for s in synonyms]
     for name, score in names:
-        keys.append((EXACT, folded(name).lower(), score))
-        key = normalise(name)
+        if name.isascii():  # folded is strip() (NFKC keeps ASCII as it is; no dash to replace), and there is no Greek
+            exact = name.strip().lower()
+            key = _normalised(exact)
+        else:
+            exact = folded(name).lower()
+            key = normalise(name)
+        keys.append((EXACT, exact, score))
         if key:
             keys.append((NORMAL, key, NORMALISED))
-            base = family(key)
-            if base:
-                keys.append((FAMILY, base, FAMILY_SCORE))
+            if key.startswith("mir-"):
+                base = family(key)
+                if base:
+                    keys.append((FAMILY, base, FAMILY_SCORE))
     return keys
 
 
 def resolve(index: Index, name: str, limit: int = 10) -> list[Match]:
     """Entities ``name`` may mean, best first; an empty list when nothing matches."""
-    from exograph.index import EXACT, FAMILY, NORMAL
-
     scores: dict[int, float] = {}
     direct = index.node_id(name)
     if direct is not None:  # a full IRI

@@ -81,3 +81,55 @@ def test_normalise_and_family():
     assert family("mir-21-5p") == "mir-21"
     assert family("mir-19a-3p") == "mir-19a"
     assert family("mir-17-92a") is None
+
+
+def _keys_as_defined(iri: str, label: str, synonyms: tuple[str, ...]) -> set[tuple[int, str, float]]:
+    """The index's name keys computed straight from their definition, step by step (no shortcut)."""
+    import re
+    import unicodedata
+
+    from exograph import vocab
+    from exograph.resolve import _DASHES, _GREEK, _MIRNA, EXACT, EXACT_LABEL, EXACT_SYNONYM, FAMILY, FAMILY_SCORE, NORMAL, NORMALISED
+
+    def fold(name: str) -> str:
+        return unicodedata.normalize("NFKC", name).translate(_DASHES).strip()
+
+    def normal(name: str) -> str:
+        text = fold(name).lower()
+        for letter, spelt in _GREEK.items():
+            text = text.replace(letter, spelt)
+        text = _MIRNA.sub("mir-", text)
+        if text.startswith("mir-"):
+            return re.sub(r"[^a-z0-9-]+", "", text)
+        key = re.sub(r"[^a-z0-9]+", "", text)
+        return key[:-1] if len(key) > 3 and key.endswith("s") and not key.endswith("ss") else key
+
+    keys = set()
+    for name, score in [(label, EXACT_LABEL), (vocab.local_name(iri), EXACT_LABEL), *((s, EXACT_SYNONYM) for s in synonyms)]:
+        keys.add((EXACT, fold(name).lower(), score))
+        key = normal(name)
+        if key:
+            keys.add((NORMAL, key, NORMALISED))
+            match = re.match(r"^(mir-[0-9]+[a-z]?)(?:-[0-9]+)?-(?:[35]p|\*)$", key)
+            if match:
+                keys.add((FAMILY, match.group(1), FAMILY_SCORE))
+    return keys
+
+
+NAMES = [
+    "miRNA-21", "hsa-miR-21-5p", "  miR-21  ", "MICRORNA 21", "micro RNA-155", "mircrorna-7", "mmu-mir-9-3p", "miR-21*", "mir_21",
+    "Fibroblasts", "CAFs", "glass", "ss", "Mss", "c-Met", "let-7b", "", " ", "a.b/c", "MIR", "mi", "xyz-mi", "abc-miR-1-2-5p",
+    "TGF-β", "NF-κB", "Ｍｉｒ－２１", "miR‐21", "miR–21", "naïve T cell", "İstanbul", "ǅ", "Müller cells", "ﬁbroblast",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("label", NAMES)
+def test_name_keys_equal_their_definition(label):
+    """The index's name keys take shortcuts for ASCII names; they must give what the definition gives."""
+    from exograph.model import Entity
+    from exograph.resolve import keys_of_names, name_keys
+
+    synonyms = tuple(n for n in NAMES if n != label)[:5]
+    expected = _keys_as_defined("https://w3id.org/exograph/entity/" + label.strip().replace(" ", "_"), label, synonyms)
+    entity = Entity("https://w3id.org/exograph/entity/" + label.strip().replace(" ", "_"), "Entity", label, synonyms)
+    assert set(name_keys(entity)) == set(keys_of_names(entity.id, label, synonyms)) == expected
