@@ -826,15 +826,24 @@ def stamp(db: sqlite3.Connection, *, triples: int, fingerprint: str | None) -> N
     db.commit()
 
 
+def _broader_links(answers: dict[str, list[tuple[str, ...]]], *, downwards: bool = False) -> dict[str, set[str]]:
+    """The skos:broader links of the default graph and of the named graphs (an import's mature
+    miRNAs to their precursors): each entity's broader ones, or with ``downwards`` its narrower ones."""
+    links: dict[str, set[str]] = defaultdict(set)
+    for child, parent in [*answers.get("broader", []), *answers.get("graph_broader", [])]:
+        if downwards:
+            links[parent].add(child)
+        else:
+            links[child].add(parent)
+    return links
+
+
 def _ask_database_support(store: Store, answers: dict[str, list[tuple[str, ...]]], relations: list[tuple[str, str, str, str]]) -> list[tuple[str, ...]]:
     """The rows of database evidence that can support one of ``relations`` (see :data:`_DATABASE_SUPPORT`)."""
     from exograph.store import select_many
     from exograph.terms import iri_ref
 
-    down: dict[str, set[str]] = defaultdict(set)
-    for child, parent in [*answers.get("broader", []), *answers.get("graph_broader", [])]:
-        down[parent].add(child)
-    objects = sorted(o for o in closure({r[3] for r in relations}, down) if not o.startswith("_:"))
+    objects = sorted(o for o in closure({r[3] for r in relations}, _broader_links(answers, downwards=True)) if not o.startswith("_:"))
     batches = [objects[i : i + _SUPPORT_BATCH] for i in range(0, len(objects), _SUPPORT_BATCH)]
     queries = [_DATABASE_SUPPORT.replace("{objects}", " ".join(iri_ref(o) for o in batch)) for batch in batches]
     return [row for rows in select_many(store, queries) for row in rows]
@@ -851,9 +860,7 @@ def _database_support(answers: dict[str, list[tuple[str, ...]]], relations: list
     strong, weak, negative = array("i", bytes(4 * count)), array("i", bytes(4 * count)), array("i", bytes(4 * count))
     if not answers.get("database_support"):
         return strong, weak, negative
-    up: dict[str, set[str]] = defaultdict(set)
-    for child, parent in [*answers.get("broader", []), *answers.get("graph_broader", [])]:
-        up[child].add(parent)
+    up = _broader_links(answers)
 
     by_triple: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for number, (_, s, p, o) in enumerate(relations):
