@@ -17,7 +17,6 @@ sh:class follow rdfs:subClassOf as given (the ontology's, say) plus the store's 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ import pyoxigraph as ox
 from exograph import vocab
 from exograph.errors import UnsupportedShapeError
 from exograph.model import closure
-from exograph.store import Store, select_many, select_values
+from exograph.store import Store, select_many, select_values, side_by_side
 
 SH = "http://www.w3.org/ns/shacl#"
 _TYPE = vocab.RDF + "type"
@@ -276,7 +275,7 @@ def check(store: Store, shapes: Sequence[Shape], *, subclasses: Iterable[tuple[s
     if not components:
         return []
     # a store that answers queries side by side gets the branches in as many queries as it has processors
-    parts = min(len(branches), os.cpu_count() or 1) if store.concurrent else 1
+    parts = side_by_side(store, len(branches))
     queries = [_union(branches[i::parts]) for i in range(parts)]
     results = []
     for k, focus, _ in (row for rows in select_many(store, queries) for row in rows):

@@ -198,10 +198,16 @@ def select_values(store: Store, sparql: str) -> list[tuple[str, ...]]:
     return out
 
 
+def side_by_side(store: Store, tasks: int) -> int:
+    """How many of ``tasks`` queries ``store`` answers at once: one per processor when it is
+    :attr:`~Store.concurrent`, else one."""
+    return max(1, min(tasks, os.cpu_count() or 1)) if store.concurrent else 1
+
+
 def select_many(store: Store, queries: Sequence[str]) -> list[list[tuple[str, ...]]]:
     """The :func:`select_values` rows of several queries, in order; run side by side (a thread
     each, up to the number of processors) when the store is :attr:`~Store.concurrent`."""
-    workers = min(len(queries), os.cpu_count() or 1) if store.concurrent else 1
+    workers = side_by_side(store, len(queries))
     if workers <= 1:
         return [select_values(store, q) for q in queries]
     from concurrent.futures import ThreadPoolExecutor
