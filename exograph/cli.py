@@ -8,6 +8,8 @@ on stderr and a non-zero exit: 1 for bad input, 2 for bad usage, 3 when no path 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,33 @@ def _kg(ctx: click.Context):  # type: ignore[no-untyped-def]
     for note in getattr(kg.store, "notes", ()):
         _note(f"note: {note}")
     return kg
+
+
+@contextmanager
+def _deadline(seconds: float, message: str, code: int) -> Iterator[None]:
+    """End this process, saying ``message`` on stderr, if the block still runs after ``seconds``.
+
+    The command is the process, so ending it is what stops a runaway query: the engine answers in
+    this thread, and a timer thread can still run beside it, because Oxigraph lets go of the
+    interpreter while it evaluates (rdflib is Python, and an endpoint waits on its socket). This
+    saves the fork and second opening of the store that :func:`exograph.kg.KnowledgeGraph.sparql`
+    needs to keep a caller's process alive."""
+    import os
+    import threading
+
+    from exograph.text import safe
+
+    def expire() -> None:
+        os.write(2, safe(f"Error: {message}").encode("utf-8") + b"\n")
+        os._exit(code)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def _say_subtypes(kg: Any, cancer: str | None) -> None:
@@ -254,7 +283,8 @@ def evidence(ctx: click.Context, a: str, b: str, fmt: str) -> None:
 @click.pass_context
 def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout: float, binds: tuple[str, ...]) -> None:
     """Run SPARQL: a QUERY string, a .rq FILE, or the NAME of a shipped query."""
-    from exograph.query import format_result, named_queries, query_text
+    from exograph.errors import QueryTimeoutError
+    from exograph.query import format_result, named_queries, query_text, run_query, timed_out
 
     if list_:
         named = named_queries()
@@ -274,7 +304,9 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
         if any(not sep or not name or not value for name, sep, value in pairs):
             raise click.BadParameter('give VAR=ENTITY, e.g. --bind cancer="lung cancer"', param_hint="--bind")
         sparql = bind(sparql, {name.strip().lstrip("?"): kg.entity(value).id for name, _, value in pairs})
-    click.echo(format_result(kg.sparql(sparql, timeout=timeout), fmt))
+    with _deadline(timeout, timed_out(timeout), QueryTimeoutError.exit_code):
+        result = run_query(kg.store, sparql)
+    click.echo(format_result(result, fmt))
 
 
 @cli.command()

@@ -103,6 +103,11 @@ def run_query(store: Store, sparql: str, *, timeout: float | None = None) -> Que
     return _run_in_child(store, sparql, timeout)
 
 
+def timed_out(timeout: float) -> str:
+    """What is said of a query stopped after ``timeout`` seconds."""
+    return f"the query ran longer than {timeout:g} s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout"
+
+
 def _run_in_child(store: Store, sparql: str, timeout: float) -> QueryResult:
     from exograph.sparql import analyse
 
@@ -140,9 +145,7 @@ def _run_in_child(store: Store, sparql: str, timeout: float) -> QueryResult:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout"
-                )
+                raise QueryTimeoutError(timed_out(timeout))
             ready, _, _ = select.select([read_fd], [], [], left)
             if ready:
                 chunk = os.read(read_fd, 1 << 20)

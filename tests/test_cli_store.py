@@ -113,14 +113,47 @@ def test_a_runaway_query_is_stopped_by_its_timeout():
     assert proc.stderr == "Error: the query ran longer than 1 s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout\n"
 
 
-def test_a_killed_query_command_leaves_no_child_behind():
+def _children(pid: int) -> list[int]:
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
+def test_the_query_command_stops_a_runaway_in_its_own_process(tmp_path: Path):
+    """The command is the process: no fork, no second opening of the store; its timer ends it."""
+    directory = tmp_path / "store"
+    assert exograph("load", str(FIXTURES / "tiny.ttl"), "--store", str(directory)).returncode == 0
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exograph.cli", "--store", str(directory), "query", runaway, "--timeout", "3"], cwd=ROOT, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(1.5)
+    assert process.poll() is None, "the runaway query ended before its timeout"
+    assert _children(process.pid) == []
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert stderr == "Error: the query ran longer than 3 s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout\n"
+
+
+def test_a_query_with_a_timeout_through_the_api_is_stopped_and_leaves_no_child_behind():
+    """``kg.sparql(timeout=)`` must keep its caller alive, so it runs the query in a child process,
+    which is ended at the timeout, and killed with its parent when that is killed first."""
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    process = subprocess.Popen([sys.executable, "-m", "exograph.cli", "query", runaway, "--timeout", "600"], cwd=ROOT, stderr=subprocess.PIPE)
+    script = f"""
+import exograph, sys
+from exograph.errors import QueryTimeoutError
+kg = exograph.load()
+try:
+    kg.sparql({runaway!r}, timeout=float(sys.argv[1]))
+except QueryTimeoutError as exc:
+    print(exc)
+"""
+    stopped = subprocess.run([sys.executable, "-c", script, "1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert stopped.stdout == "the query ran longer than 1 s (--timeout) and was stopped; narrow it, add a LIMIT or give a larger --timeout\n"
+    process = subprocess.Popen([sys.executable, "-c", script, "600"], cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     children: list[int] = []
     while time.monotonic() < deadline and not children:
         time.sleep(0.2)
-        children = [int(c) for c in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+        children = _children(process.pid)
     assert children, "the query never started in a child process"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
