@@ -32,8 +32,10 @@ and ranked after them. ``budget`` bounds the candidate paths enumerated in any c
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, SupportsIndex, overload
 
 from exograph import vocab
@@ -188,7 +190,7 @@ def search_paths(
         if not hedged and not result.generic and index.hedged_count:
             result.hedged = source in _distances(a, target, max_hops, edge_filter(index, cancer), backwards, avoid)
         return result
-    steps: dict[int, list[tuple[int, int, bool]]] = {}
+    steps: dict[int, list[tuple[int, int, int, bool]]] = {}
     parallel: dict[tuple[int, int], list[tuple[int, bool]]] = {}  #: (node, next node) -> every edge joining them, where there are several
     by_cancer: dict[tuple[int, int], _ByCancer] = {}
     found: list[IdPath] = []
@@ -204,17 +206,17 @@ def search_paths(
             node, i = stack[-1]
             options = steps.get(node)
             if options is None:
-                options = steps[node] = _steps(a, node, keep, undirected, parallel)
-            if i >= len(options):
+                options = steps[node] = _steps(a, node, keep, undirected, parallel, distance, avoid)
+            left = length - len(hops) - 1
+            if i >= len(options) or options[i][0] > left:  # the steps left are all too far from the target
                 stack.pop()
                 if hops:
                     hops.pop()
                     on_path.discard(nodes.pop())
                 continue
             stack[-1] = (node, i + 1)
-            nxt, edge, forward = options[i]
-            left = length - len(hops) - 1
-            if nxt in on_path or nxt in avoid or distance.get(nxt, max_hops + 1) > left:
+            _, nxt, edge, forward = options[i]
+            if nxt in on_path:
                 continue
             if nxt == target:
                 if left == 0:
@@ -241,21 +243,32 @@ def search_paths(
             break
         if not all_paths and single >= limit:
             break
-    index.preload({n for p in found for n in p.nodes})
-    found.sort(key=lambda p: _rank(index, a, p))
     result.found = len(found)
     result.truncated = result.truncated or len(found) > wanted
-    result.paths = found[:wanted]
+    result.paths = _best(index, a, found, wanted)
     return result
 
 
-def _rank(index: Index, a: EdgeArrays, path: IdPath) -> RankKey:
-    """:attr:`Path.rank_key`, from the index's arrays."""
+def _best(index: Index, a: EdgeArrays, found: list[IdPath], wanted: int) -> list[IdPath]:
+    """The ``wanted`` best of ``found``, in the order of :attr:`Path.rank_key`. Its last part (the
+    entities' IRIs, read from the index) is asked only of the paths that tie on the rest with one
+    of the best: a hub pair finds thousands of paths of which five are shown."""
+    keys = [(_rank(a, p), n) for n, p in enumerate(found)]
+    if len(keys) > wanted:
+        cut = heapq.nsmallest(wanted, keys)[-1][0]
+        keys = [k for k in keys if k[0] <= cut]
+    index.preload({node for _, n in keys for node in found[n].nodes})
+    keys.sort(key=lambda k: (k[0], tuple(index.iri(node) for node in found[k[1]].nodes)))
+    return [found[n] for _, n in keys[:wanted]]
+
+
+def _rank(a: EdgeArrays, path: IdPath) -> tuple[int, int, float, int, int, int]:
+    """:attr:`Path.rank_key` but its last part (the IRIs), from the index's arrays."""
     backward = sum(not forward for _, forward in path.hops)
     cancers = {a.cancer[e] for e, _ in path.hops if a.cancer[e] >= 0}
     evidence = sum(a.evidence[e] for e, _ in path.hops)
-    belief = _product(support_of(a, e).belief for e, _ in path.hops)
-    return (int(len(cancers) > 1), len(path.hops), -belief, backward, len(cancers), -evidence, tuple(index.iri(n) for n in path.nodes))
+    belief = _product(belief_of(a, e) for e, _ in path.hops)
+    return (int(len(cancers) > 1), len(path.hops), -belief, backward, len(cancers), -evidence)
 
 
 def _mixes_cancers(a: EdgeArrays, hops: Iterable[tuple[int, bool]]) -> bool:
@@ -289,7 +302,7 @@ def _within_one_cancer(a: EdgeArrays, path: IdPath, parallel: dict[tuple[int, in
             _, _, forward, edge = max(fitting)
             picked.append((edge, forward))
         else:
-            score = (_product(support_of(a, e).belief for e, _ in picked), sum(a.evidence[e] for e, _ in picked), -c)
+            score = (_product(belief_of(a, e) for e, _ in picked), sum(a.evidence[e] for e, _ in picked), -c)
             if chosen is None or score > chosen[0]:
                 chosen = (score, tuple(picked))
     return IdPath(path.nodes, chosen[1]) if chosen is not None else path
@@ -298,7 +311,7 @@ def _within_one_cancer(a: EdgeArrays, path: IdPath, parallel: dict[tuple[int, in
 def _best_by_cancer(a: EdgeArrays, options: Iterable[tuple[int, bool]]) -> _ByCancer:
     out: _ByCancer = {}
     for edge, forward in options:
-        key = (support_of(a, edge).belief, a.evidence[edge], forward, edge)
+        key = (belief_of(a, edge), a.evidence[edge], forward, edge)
         c = a.cancer[edge]
         if c not in out or key > out[c]:
             out[c] = key
@@ -308,6 +321,16 @@ def _best_by_cancer(a: EdgeArrays, options: Iterable[tuple[int, bool]]) -> _ByCa
 def support_of(a: EdgeArrays, edge: int) -> Support:
     """The support of one relation, from the index's arrays."""
     return Support(a.curated[edge], a.strong[edge], a.weak[edge], a.negative[edge])
+
+
+def belief_of(a: EdgeArrays, edge: int) -> float:
+    """``support_of(a, edge).belief``, computed once for each count of references."""
+    return _belief(a.curated[edge], a.strong[edge], a.weak[edge])
+
+
+@lru_cache(maxsize=4096)
+def _belief(curated: int, strong: int, weak: int) -> float:
+    return Support(curated, strong, weak).belief
 
 
 def _product(values: Iterable[float]) -> float:
@@ -330,40 +353,40 @@ def edge_filter(index: Index, cancer: Collection[int] | None, hedged: bool = Tru
     return lambda e: cancers[e] < 0 or cancers[e] in cancer
 
 
-def _steps(a: EdgeArrays, node: int, keep: Keep, undirected: bool, parallel: dict[tuple[int, int], list[tuple[int, bool]]]) -> list[tuple[int, int, bool]]:
-    """(next node, edge, forward) from ``node``: per next node, the best-supported edge (most
-    belief, then most evidence, then forward, then the greater key, as in the ranking of paths).
-    Every edge to a next node joined by several goes to ``parallel``."""
-    best: dict[int, tuple[float, int, bool, int]] = {}
-    for i in range(a.out_start[node], a.out_start[node + 1]):
-        edge, other = a.out_edges[i], a.out_ends[i]
-        if other != node and (keep is None or keep(edge)):
-            _offer(best, parallel, node, other, (support_of(a, edge).belief, a.evidence[edge], True, edge))
-    if undirected:
-        for i in range(a.in_start[node], a.in_start[node + 1]):
-            edge, other = a.in_edges[i], a.in_ends[i]
-            if other != node and (keep is None or keep(edge)):
-                _offer(best, parallel, node, other, (support_of(a, edge).belief, a.evidence[edge], False, edge))
-    return [(other, edge, forward) for other, (_, _, forward, edge) in sorted(best.items())]
-
-
-def _offer(
-    best: dict[int, tuple[float, int, bool, int]],
-    parallel: dict[tuple[int, int], list[tuple[int, bool]]],
+def _steps(
+    a: EdgeArrays,
     node: int,
-    other: int,
-    candidate: tuple[float, int, bool, int],
-) -> None:
-    seen = best.get(other)
-    if seen is None:
-        best[other] = candidate
-        return
-    joined = parallel.get((node, other))
+    keep: Keep,
+    undirected: bool,
+    parallel: dict[tuple[int, int], list[tuple[int, bool]]],
+    distance: Mapping[int, int],
+    avoid: Collection[int],
+) -> list[tuple[int, int, int, bool]]:
+    """(hops from the next node to the target, next node, edge, forward) from ``node``, nearest
+    the target first: per next node that can reach the target (in ``distance``) and is not to be
+    walked through (``avoid``), the best-supported edge (most belief, then most evidence, then
+    forward, then the greater key, as in the ranking of paths). Every edge to a next node joined by
+    several goes to ``parallel``. (Support is weighed only where a next node is joined by several:
+    a hub has thousands of edges, most to a node of their own.)"""
+    best: dict[int, tuple[int, bool]] = {}
+    for (start, edges, ends), forward in zip(_sides(a, forward=True, undirected=undirected), (True, False), strict=False):
+        for i in range(start[node], start[node + 1]):
+            edge, other = edges[i], ends[i]
+            if other != node and other in distance and (keep is None or keep(edge)) and other not in avoid:
+                seen = best.get(other)
+                best[other] = (edge, forward) if seen is None else _joined(a, parallel, (node, other), seen, (edge, forward))
+    return sorted([(distance[other], other, edge, forward) for other, (edge, forward) in best.items()])
+
+
+def _joined(
+    a: EdgeArrays, parallel: dict[tuple[int, int], list[tuple[int, bool]]], pair: tuple[int, int], seen: tuple[int, bool], hop: tuple[int, bool]
+) -> tuple[int, bool]:
+    """Record that ``pair`` is joined by ``hop`` as well as by ``seen`` (the best so far); the better of the two."""
+    joined = parallel.get(pair)
     if joined is None:
-        joined = parallel[(node, other)] = [(seen[3], seen[2])]
-    joined.append((candidate[3], candidate[2]))
-    if candidate > seen:
-        best[other] = candidate
+        joined = parallel[pair] = [seen]
+    joined.append(hop)
+    return max(seen, hop, key=lambda h: (belief_of(a, h[0]), a.evidence[h[0]], h[1], h[0]))
 
 
 def _sides(a: EdgeArrays, *, forward: bool, undirected: bool) -> list[tuple[Any, Any, Any]]:

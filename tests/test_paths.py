@@ -243,3 +243,27 @@ def test_packaged_paths_rank_single_cancer_first(kg):
             continue
         assert all((len(p.cancers) > 1) == p.cross_cancer for p in found)
         assert [p.cross_cancer for p in found] == sorted(p.cross_cancer for p in found), (source, target)
+
+
+def test_the_best_paths_are_the_first_of_all_of_them_in_rank_order(kg, tmp_path):
+    """The search weighs only the paths that can be among the best (their IRIs are read only for
+    ties): the best five of each pair are the first five of all its paths sorted by rank_key, on
+    a synthetic graph with hubs (hundreds of paths) and on the packaged graph (where paths equal
+    in all but their IRIs compete for the fifth place)."""
+    import exograph
+
+    from .conftest import synthetic
+
+    graph = tmp_path / "g.nt"
+    synthetic().generate(graph, 30_000)
+    cases = [(exograph.load([graph]), source, target, False) for source in ("miRNA-21", "miRNA-1", "GENE1") for target in ("metastasis", "angiogenesis")]
+    cases += [(kg, "exosome", target, True) for target in ("angiogenesis", "metastasis", "tumor growth")]
+    tied = 0
+    for graph_kg, source, target, through_generic in cases:
+        every = graph_kg.paths(source, target, all_paths=True, through_generic=through_generic)
+        assert len(every) > 5, (source, target)
+        ranked = sorted(every, key=lambda p: p.rank_key)
+        best = graph_kg.paths(source, target, limit=5, through_generic=through_generic)
+        assert [p.nodes for p in best] == [p.nodes for p in ranked[:5]] == [p.nodes for p in every[:5]], (source, target)
+        tied += sum(p.rank_key[:-1] == ranked[4].rank_key[:-1] for p in every) > 1
+    assert tied >= 2, "no pair where IRIs decide the fifth place"
