@@ -19,27 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from exograph import resources, vocab
 from exograph.errors import ExographError, NothingToDrawError, UnknownPredicateError
-from exograph.model import Entity, Relation
-from exograph.paths import (
-    Hop,
-    IdNeighbourhood,
-    Neighbourhood,
-    Paths,
-    RoleRelation,
-    no_path,
-    predicate_iri,
-    search_neighbourhood,
-    search_paths,
-    support_of,
-)
-from exograph.paths import Path as GraphPath
-from exograph.resolve import Match
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (imported where used: a query or stats command needs none of them)
     import networkx as nx
 
     from exograph.evidence import Link
     from exograph.index import Index
+    from exograph.model import Entity, Relation
+    from exograph.paths import IdNeighbourhood, Neighbourhood, Paths, RoleRelation
+    from exograph.paths import Path as GraphPath
+    from exograph.resolve import Match
     from exograph.store import QueryResult, Store
 
 
@@ -144,6 +133,8 @@ class KnowledgeGraph:
         next page of a hub's."""
         from collections import Counter
 
+        from exograph.paths import Neighbourhood, RoleRelation
+
         index = self.index
         roles_by_number = index.roles
         centre, found = self._neighbourhood(name, depth=depth, predicate=predicate, cancer=cancer, hedged=hedged)
@@ -177,6 +168,8 @@ class KnowledgeGraph:
         self, name: str, *, depth: int, predicate: str | None = None, cancer: str | None = None, hedged: bool = True, through_generic: bool = True
     ) -> tuple[str, IdNeighbourhood]:
         """The entity ``name`` means and its neighbourhood over the index (ids, unpaged)."""
+        from exograph.paths import search_neighbourhood
+
         index = self.index
         centre = self.entity(name).id
         predicates = None
@@ -206,6 +199,9 @@ class KnowledgeGraph:
         (microRNA, tumour cell...) is never an intermediate node unless ``through_generic``;
         ``hedged=False`` leaves out hedged statements. Paths whose hops are stated for different
         cancers (``Path.cross_cancer``) rank after those that stay within one."""
+        from exograph.paths import Hop, Paths, no_path, search_paths, support_of
+        from exograph.paths import Path as GraphPath
+
         index = self.index
         start, end = self.entity(source).id, self.entity(target).id
         cancer_iri = self._cancer(cancer)
@@ -238,6 +234,7 @@ class KnowledgeGraph:
     def _relations_of(self, edges: Sequence[int]) -> list[Relation]:
         """The relations of these edge ids, in the same order."""
         from exograph.graph import read_relations
+        from exograph.model import Relation
 
         index = self.index
         keys = index.edge_keys(edges)
@@ -297,6 +294,8 @@ class KnowledgeGraph:
         lies behind one at first), but when ``limit`` cuts it, what the focus reaches without
         walking through one is kept first. Raises NothingToDrawError when ``focus`` takes part in
         no relation the filters keep."""
+        from exograph.paths import RoleRelation
+
         highlight: list[GraphPath] = []
         chosen: dict[str, Relation] = {}
         total = 0
@@ -365,6 +364,8 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ helpers
 
     def _predicate(self, name: str) -> str:
+        from exograph.paths import predicate_iri
+
         iri = predicate_iri(name, self.index.predicate_labels)
         if iri is None:
             raise UnknownPredicateError(f"unknown predicate '{name}'; use one of: {', '.join(vocab.PREDICATES)}")

@@ -20,7 +20,6 @@ import select
 import signal
 import time
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,22 +41,24 @@ class NamedQuery:
     text: str
 
 
+_QUERIES = Path(__file__).resolve().parent / "queries"  #: the shipped queries, NAME.rq (a package directory, in a wheel too)
+
+
 def named_queries() -> dict[str, NamedQuery]:
     """The shipped queries by name; a query's title is its first ``# title:`` comment line."""
-    found = {}
-    for entry in sorted(resources.files("exograph.queries").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".rq"):
-            text = entry.read_text(encoding="utf-8")
-            title = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# title:")), entry.name)
-            found[entry.name[:-3]] = NamedQuery(entry.name[:-3], title, text)
-    return found
+    return {path.stem: _named(path) for path in sorted(_QUERIES.glob("*.rq"))}
+
+
+def _named(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    title = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# title:")), path.name)
+    return NamedQuery(path.stem, title, text)
 
 
 def query_text(arg: str) -> str:
     """The SPARQL behind a command-line argument: a named query, a file, or the query itself."""
-    named = named_queries()
-    if arg in named:
-        return named[arg].text
+    if arg and arg.replace("-", "").replace("_", "").isalnum() and arg.isascii() and (_QUERIES / f"{arg}.rq").is_file():
+        return _named(_QUERIES / f"{arg}.rq").text
     if "\n" not in arg and len(arg) < 4096 and arg.strip().endswith((".rq", ".sparql")):
         path = Path(arg)
         if not path.is_file():

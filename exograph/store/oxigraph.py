@@ -8,13 +8,10 @@ read-only. A bare Oxigraph database directory (made by ``oxigraph load``, say) o
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -354,6 +351,8 @@ def database_fingerprint(database: Path) -> str:
     """A hash of a RocksDB database's state: the names and sizes of its immutable table files and
     the contents of the files that change with every write (CURRENT, MANIFEST, write-ahead logs).
     Opening the database read-only changes none of them; any write changes at least one."""
+    import hashlib
+
     digest = hashlib.sha256()
     try:
         names = sorted(os.listdir(database))
@@ -404,6 +403,9 @@ def load_files(
     so a malformed file (named with its line) leaves the store exactly as it was. ``record`` is what
     the store's manifest lists as loaded (default: the files' paths; an importer names the database
     file it converted, not its temporary RDF)."""
+    import shutil
+    import tempfile
+
     from exograph.index import build_index
 
     directory = Path(directory)
@@ -505,6 +507,8 @@ def _checkpoint(database: Path, target: Path) -> None:
     """A copy of the closed database at ``target`` that shares its immutable table files (hard
     links; copies across file systems) and copies the few small files that change with writes.
     The original is only read, so a load that fails leaves it exactly as it was."""
+    import shutil
+
     try:
         target.mkdir()
         for name in sorted(os.listdir(database)):
@@ -524,6 +528,8 @@ def _checkpoint(database: Path, target: Path) -> None:
 
 def _swap(work: Path, directory: Path) -> None:
     """Put the loaded copy ``work`` in the place of ``directory`` (two renames)."""
+    import shutil
+
     if not directory.exists():
         os.replace(work, directory)
         return
