@@ -417,3 +417,30 @@ def test_a_blank_node_statement_is_indexed_by_asking_the_store(tmp_path: Path):
     assert kg.stats() == KnowledgeGraph(OxigraphStore.memory([data])).stats()
     assert [h.edge.predicate for p in kg.paths("GENE2", "GENE1") for h in p.hops] == ["https://w3id.org/exograph/ontology#upregulates"]
     assert len(kg.relations()) == kg.stats()["relations"] == 3
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fdinfo"), reason="needs Linux's /proc/self/fdinfo")
+def test_a_load_reports_how_far_the_file_was_read_by_whoever_opened_it_after_the_start(tmp_path: Path):
+    """The progress of a load: the position of the descriptors opened on the file after the
+    watch began (Oxigraph's), never of one open before (the index's reader), then the rest."""
+    import time
+
+    from exograph.store.oxigraph import _ReadPosition
+
+    path = tmp_path / "g.nt"
+    path.write_bytes(b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n" * 20_000)
+    size = path.stat().st_size
+    reported: list[int] = []
+    with open(path, "rb", buffering=0):  # still at the start: counted, it would hold the bar at 0
+        with _ReadPosition(path, reported.append) as watch, open(path, "rb", buffering=0) as reader:
+            for _ in range(4):
+                reader.read(size // 5)
+                deadline = time.monotonic() + 5
+                while watch.told < reader.tell() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+            assert 0 < sum(reported) == reader.tell() < size
+    assert sum(reported) == size and len(reported) >= 5 and all(n > 0 for n in reported)
+    failed: list[int] = []
+    with pytest.raises(RuntimeError), _ReadPosition(path, failed.append):
+        raise RuntimeError("the load failed")
+    assert failed == []  # nothing claimed for a load that did not finish
