@@ -155,13 +155,11 @@ def suggest(index: Index, name: str, limit: int = 3) -> list[str]:
     family_hits = resolve(index, name)
     if family_hits:
         return [m.label for m in family_hits[:limit]]
-    choices: dict[str, int] = {}
-    for text, node in index.exact_names():
-        choices.setdefault(text, node)
-    found = process.extract(name.lower(), list(choices), scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
+    choices, nodes = index.suggestions()
+    found = process.extract(name.lower(), choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=60)
     labels: list[str] = []
-    for text, _, _ in found:
-        label = index.entity_of(choices[text]).label
+    for _, _, position in found:
+        label = index.entity_of(nodes[position]).label
         if label not in labels:
             labels.append(label)
     return labels[:limit]

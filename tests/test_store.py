@@ -329,6 +329,29 @@ def test_a_bare_oxigraph_directory_opens_with_its_index_in_a_private_cache(tmp_p
     assert KnowledgeGraph(OxigraphStore.open(tmp_path / "bare")).index.path is None
 
 
+def test_a_store_whose_index_cannot_be_rewritten_keeps_a_new_one_in_the_private_cache(tmp_path: Path, monkeypatch):
+    """A store whose index is stale (made by another version of exograph) and cannot be rewritten
+    by this user (a lab's shared store): the index is built once and kept in the cache, not built
+    again by every command. (The index's place is made a directory: nothing can be written there
+    nor read from it, even by root.)"""
+    from exograph.index import INDEX_FILE, Index
+    from exograph.kg import KnowledgeGraph
+
+    monkeypatch.setenv("EXOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    directory = tmp_path / "store"
+    load_files(directory, [FIXTURES / "tiny.ttl"])
+    (directory / INDEX_FILE).unlink()
+    (directory / INDEX_FILE).mkdir()
+    first = KnowledgeGraph(OxigraphStore.open(directory))
+    assert first.entity("GENE1").label == "GENE1"
+    (cached,) = (tmp_path / "cache").glob("index-*.sqlite")
+    assert first.index.path == cached and Index.open(cached) is not None
+    built: list[object] = []
+    monkeypatch.setattr("exograph.index.build_database", lambda *a, **k: built.append(a))
+    again = KnowledgeGraph(OxigraphStore.open(directory))
+    assert again.entity("GENE1").label == "GENE1" and again.index.path == cached and built == []
+
+
 def test_opening_what_is_not_a_store_is_a_clear_error(tmp_path: Path):
     with pytest.raises(StoreError, match="no exograph store there; create it with 'exograph load FILE... --store"):
         OxigraphStore.open(tmp_path / "nowhere")
