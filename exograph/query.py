@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import select
 import signal
 import time
@@ -57,7 +58,7 @@ def _named(path: Path) -> NamedQuery:
 
 def query_text(arg: str) -> str:
     """The SPARQL behind a command-line argument: a named query, a file, or the query itself."""
-    if arg and arg.replace("-", "").replace("_", "").isalnum() and arg.isascii() and (_QUERIES / f"{arg}.rq").is_file():
+    if re.fullmatch(r"[A-Za-z0-9_-]+", arg) and (_QUERIES / f"{arg}.rq").is_file():  # a name, never a path
         return _named(_QUERIES / f"{arg}.rq").text
     if "\n" not in arg and len(arg) < 4096 and arg.strip().endswith((".rq", ".sparql")):
         path = Path(arg)
@@ -72,8 +73,6 @@ def query_text(arg: str) -> str:
 def bind(sparql: str, bindings: dict[str, str]) -> str:
     """``sparql`` with each variable of ``bindings`` fixed to an IRI (a ``VALUES`` block opening its
     first ``WHERE`` group): how a named query answers for one entity (``--bind cancer="lung cancer"``)."""
-    import re
-
     from exograph.terms import iri_ref
 
     for name in bindings:
