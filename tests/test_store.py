@@ -359,6 +359,12 @@ def test_opening_what_is_not_a_store_is_a_clear_error(tmp_path: Path):
     (tmp_path / "plain" / "notes.txt").write_text("x")
     with pytest.raises(StoreError, match="not an exograph store"):
         load_files(tmp_path / "plain", [FIXTURES / "tiny.ttl"])
+    with pytest.raises(DataError, match="nowhere.ttl: no such file; give the RDF files to load"):
+        load_files(tmp_path / "new", [tmp_path / "nowhere.ttl"])
+    os.mkfifo(tmp_path / "pipe.nt")
+    with pytest.raises(DataError, match=r"pipe.nt: not a regular file \(a directory, a pipe...\); give the RDF files to load"):
+        load_files(tmp_path / "new", [tmp_path / "pipe.nt"])
+    assert not (tmp_path / "new").exists()
 
 
 def test_load_reports_progress_in_bytes(tmp_path: Path):

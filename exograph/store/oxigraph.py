@@ -413,7 +413,8 @@ def load_files(
     files = [Path(f) for f in files]
     for path in files:
         if not path.is_file():
-            raise DataError(f"{path}: no such file; give the RDF files to load")
+            what = "not a regular file (a directory, a pipe...)" if path.exists() else "no such file"
+            raise DataError(f"{path}: {what}; give the RDF files to load")
     created = not directory.exists()
     if not created and not (directory / MANIFEST).is_file():
         what = "a bare Oxigraph database" if (directory / "CURRENT").is_file() else "not an exograph store"
