@@ -5,9 +5,11 @@ and SERVICE are refused, and FROM / FROM NAMED may name only graphs the store ho
 exograph prefixes are declared for every query. Named queries ship as ``.rq`` files in
 ``exograph/queries/``.
 
-A query given a time limit runs in a forked child process that shares the loaded store, sends its
-answer back as W3C JSON through a pipe, and is killed when it runs too long: Oxigraph, like rdflib,
-cannot be interrupted inside the process.
+A query given a time limit (:func:`run_query`, the API's) runs in a forked child process that
+shares the loaded store, sends its answer back as W3C JSON through a pipe, and is killed when it
+runs too long: Oxigraph, like rdflib, cannot be interrupted inside the process, and the caller's
+process must live on. (``exograph query``, whose process ends with the query, runs it in its own
+thread and ends itself from a timer instead: no fork, no second opening of the store.)
 """
 
 from __future__ import annotations
