@@ -123,3 +123,15 @@ def test_evidences_that_differ_only_by_a_missing_author_sort():
     named, anonymous = Evidence((49,), "49", "4. Drug resistance", "a quote", "Au Yeung"), Evidence((49,), "49", "4. Drug resistance", "a quote")
     assert sorted([named, anonymous]) == [anonymous, named] and sorted([anonymous, named]) == [anonymous, named]
     assert sorted([Evidence((50,), "50", "s", "q"), named]) == [named, Evidence((50,), "50", "s", "q")]  # the references first
+
+
+def test_relations_read_a_few_thousand_at_a_time_are_the_same(kg, monkeypatch):
+    """Read in rounds (an export of a large store would otherwise hold every answer at once), the
+    relations are the same, in the same order, as read in one round."""
+    import exograph.kg as kg_module
+
+    whole = kg.relations()
+    monkeypatch.setattr(kg_module, "RELATIONS_AT_ONCE", 7)
+    assert len(whole) > 7 * 10 and kg.relations() == whole
+    edges = [5, 3, 200, 3, 17]
+    assert [r.key for r in kg._relations_of(edges)] == [whole[e].key for e in edges]
