@@ -71,6 +71,11 @@ def export(kg: KnowledgeGraph, fmt: str) -> bytes:
         out = io.BytesIO()
         (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(graph, out)
         return out.getvalue()
+    if fmt in ("nt", "nq"):
+        native = getattr(kg.store, "sorted_lines", None)
+        data = native(named_graphs=fmt == "nq") if native is not None else None
+        if data is not None:
+            return data
     triples = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples
     if fmt == "ttl":
         from exograph.io.turtle import turtle_text
@@ -118,7 +123,7 @@ def write_export(kg: KnowledgeGraph, fmt: str, target: Path) -> dict[Path, int]:
         return write_files(target.parent, {target.name: archive})
     from exograph.io.turtle import write_text_atomic
 
-    write_text_atomic(target, data.decode("utf-8"))
+    write_text_atomic(target, data)
     return {target: len(data)}
 
 

@@ -100,9 +100,9 @@ def remove_stale_temporaries(path: Path) -> None:
         pass
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file, flushed to disk, and a rename: never
-    half-written. A symbolic link is written through (the file it names is replaced, the link
+def write_text_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (a string, or its UTF-8 bytes as they are) to ``path`` via a temporary file,
+    flushed to disk, and a rename: never half-written. A symbolic link is written through (the file it names is replaced, the link
     kept); a path that is not a regular file (``/dev/stdout``, a pipe) is written to as it is,
     never replaced. Any failure is a one-line DataError naming the path, and leaves no temporary."""
     import stat
@@ -110,13 +110,14 @@ def write_text_atomic(path: Path, text: str) -> None:
     from exograph.errors import DataError
 
     path = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.is_symlink():
             path = path.resolve()
         try:
             if not stat.S_ISREG(os.stat(path).st_mode):
-                with open(path, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
+                with open(path, "wb") as handle:
+                    handle.write(data)
                 return
         except FileNotFoundError:
             pass
@@ -124,8 +125,8 @@ def write_text_atomic(path: Path, text: str) -> None:
         remove_stale_temporaries(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             umask = os.umask(0)
