@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from exograph.errors import ExographError
+from exograph.kg import NEIGHBOURS_LIMIT
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 HEDGED = click.option(
@@ -203,7 +204,9 @@ def resolve(ctx: click.Context, name: str, limit: int, fmt: str) -> None:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops from NAME.")
 @click.option("--predicate", help="Only relations with this predicate (e.g. targets, 'biomarker for').")
 @click.option("--cancer", help="Only relations stated for this cancer or a subtype of it (or for none).")
-@click.option("--limit", default=200, show_default=True, type=click.IntRange(1), help="Most neighbours and relations to list (the totals are reported).")
+@click.option(
+    "--limit", default=NEIGHBOURS_LIMIT, show_default=True, type=click.IntRange(1), help="Most neighbours and relations to list (the totals are reported)."
+)
 @HEDGED
 @FORMAT
 @click.pass_context

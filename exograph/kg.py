@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # (imported where used: a query or stats command needs none o
     from exograph.store import QueryResult, Store
 
 
+NEIGHBOURS_LIMIT = 200  #: neighbours (and relations) listed when no limit is given: ``exograph neighbors`` and /api/neighbors
 RELATIONS_AT_ONCE = 5000  #: relations read from the store in one round of queries (see KnowledgeGraph._relations_of)
 
 

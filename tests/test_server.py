@@ -442,6 +442,7 @@ def cli_error(*args: str) -> str:
         ("neighbors", {"name": "miR-21"}, ["neighbors", "miR-21"]),
         ("neighbors", {"name": "APAF1", "depth": "2", "cancer": "ovarian cancer"}, ["neighbors", "APAF1", "--depth", "2", "--cancer", "ovarian cancer"]),
         ("neighbors", {"name": "miR-21", "predicate": "targets"}, ["neighbors", "miR-21", "--predicate", "targets"]),
+        ("neighbors", {"name": "exosome", "limit": "3"}, ["neighbors", "exosome", "--limit", "3"]),
         ("path", {"source": "miR-21", "target": "paclitaxel resistance"}, ["path", "miR-21", "paclitaxel resistance"]),
         (
             "path",
@@ -483,11 +484,12 @@ def test_api_errors_carry_the_cli_message(server, call, params, command, status)
     "path, status, message",
     [
         ("api/neighbors?name=miR-21&depth=9", 400, "parameter 'depth' must be a whole number from 1 to 6, not '9'"),
+        ("api/neighbors?name=miR-21&limit=0", 400, "parameter 'limit' must be a whole number from 1 to 10000, not '0'"),
         ("api/path?source=miR-21&target=APAF1&max_hops=x", 400, "parameter 'max_hops' must be a whole number from 1 to 8, not 'x'"),
         ("api/path?source=miR-21&target=APAF1&all=maybe", 400, "parameter 'all' must be true or false, not 'maybe'"),
         ("api/path?source=miR-21", 400, "parameter 'target' is required"),
         ("api/resolve?q=x&q=y", 400, "give parameter 'q' once"),
-        ("api/neighbors?name=miR-21&dept=2", 400, "unknown parameter 'dept' for /api/neighbors; use: name, depth, predicate, cancer, no_hedged"),
+        ("api/neighbors?name=miR-21&dept=2", 400, "unknown parameter 'dept' for /api/neighbors; use: name, depth, predicate, cancer, limit, no_hedged"),
         ("api/path?source=miR-21&target=APAF1&through_generic=2", 400, "parameter 'through_generic' must be true or false, not '2'"),
         ("api/graph?source=miR-21", 400, "give both source and target (or neither)"),
         ("api/nothing", 404, "no API call 'nothing'; use one of: entity, graph, neighbors, path, queries, resolve"),

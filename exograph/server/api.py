@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 Params = Mapping[str, str]
 #: most relations (and, apart, most relations naming it in their context) /api/entity lists for one entity
 ENTITY_LIMIT = 1000
+#: most neighbours (and relations) /api/neighbors lists (by default, as many as ``exograph neighbors``)
+NEIGHBOURS_MAX = 10_000
 #: relations drawn around an entity (as ``viz --limit``: a browser draws a few thousand at most)
 GRAPH_LIMIT = 500
 
@@ -55,6 +57,7 @@ def resolve(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
 
 
 def neighbors(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
+    from exograph.kg import NEIGHBOURS_LIMIT
     from exograph.serialize import neighbors_json
 
     depth = _integer(params, "depth", 1, 1, 6)
@@ -63,6 +66,7 @@ def neighbors(kg: KnowledgeGraph, params: Params) -> dict[str, Any]:
         depth=depth,
         predicate=params.get("predicate") or None,
         cancer=params.get("cancer") or None,
+        limit=_integer(params, "limit", NEIGHBOURS_LIMIT, 1, NEIGHBOURS_MAX),
         hedged=not _flag(params, "no_hedged"),
     )
     return neighbors_json(kg.index, hood, depth)
@@ -127,7 +131,7 @@ def queries(kg: KnowledgeGraph, params: Params) -> list[dict[str, str]]:
 
 ENDPOINTS: dict[str, tuple[tuple[str, ...], Callable[[KnowledgeGraph, Params], Any]]] = {
     "resolve": (("q", "limit"), resolve),
-    "neighbors": (("name", "depth", "predicate", "cancer", "no_hedged"), neighbors),
+    "neighbors": (("name", "depth", "predicate", "cancer", "limit", "no_hedged"), neighbors),
     "path": (("source", "target", "max_hops", "cancer", "all", "undirected", "through_generic", "no_hedged"), path),
     "entity": (("name", "offset", "limit"), entity),
     "graph": (("name", "depth", "source", "target", "max_hops", "cancer", "through_generic", "no_hedged", "limit"), graph),
