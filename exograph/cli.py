@@ -318,7 +318,13 @@ def query(ctx: click.Context, query: str | None, list_: bool, fmt: str, timeout:
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 6), help="Hops around --focus.")
 @click.option("--path", "path_", nargs=2, metavar="SOURCE TARGET", help="Draw (and highlight) the paths between two entities.")
 @click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 8), help="Longest path for --path.")
-@click.option("--limit", default=500, show_default=True, type=click.IntRange(1), help="Most relations drawn around --focus (browsers draw a few thousand).")
+@click.option(
+    "--limit",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Most relations drawn around --focus, or of a whole graph that has more (its best supported); browsers draw a few thousand.",
+)
 @click.option(
     "--show-generic",
     is_flag=True,
@@ -359,8 +365,14 @@ def viz(
     write_text_atomic(output, html)
     if drawing.total > len(drawing.edges):
         shown = len(drawing.edges)
-        context = " or naming it in their context" if drawing.roles else ""
-        note = f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'{context}; give a larger --limit to draw more"
+        if focus is None and path_ is None:
+            note = (
+                f"note: drew the {shown} best-supported of the graph's {drawing.total} relations; give --focus ENTITY or --path SOURCE TARGET"
+                " to draw a part of it whole, or a larger --limit"
+            )
+        else:
+            context = " or naming it in their context" if drawing.roles else ""
+            note = f"note: drew {shown} of the {drawing.total} relations within {depth} hop(s) of '{focus}'{context}; give a larger --limit to draw more"
         _note(note)
     if fmt == "json":
         return _emit({"output": str(output), "bytes": len(html.encode("utf-8"))})

@@ -298,7 +298,8 @@ class KnowledgeGraph:
     ) -> Drawing:
         """What a drawing shows: the relations around ``focus`` and those whose context names it
         (at most ``limit`` in all, in statement order) and/or on the paths between ``path``'s two
-        entities (all relations without either), and those paths. The paths do not walk through
+        entities, and those paths; without either, every relation, or the ``limit`` best supported
+        (most belief, then most evidence) of a graph that has more. The paths do not walk through
         a generic entity unless ``through_generic``; the neighbourhood does (the page hides what
         lies behind one at first), but when ``limit`` cuts it, what the focus reaches without
         walking through one is kept first. Raises NothingToDrawError when ``focus`` takes part in
@@ -333,8 +334,11 @@ class KnowledgeGraph:
             roles = [RoleRelation(tuple(names[k] for k in sorted(found.roles[e])), r) for e, r in zip(page, relations, strict=True) if e in found.roles]
             total = len(every)
         if focus is None and path is None:
-            everything = self.relations()
-            return Drawing(everything, [], len(everything))
+            count = self.index.edge_count
+            if limit is None or count <= limit:
+                everything = self.relations()
+                return Drawing(everything, [], len(everything))
+            return Drawing(self._relations_of(_best_supported(self.index, limit)), [], count)
         return Drawing([chosen[k] for k in sorted(chosen)], highlight, max(total, len(chosen)), centre, tuple(roles))
 
     def to_html(
@@ -415,6 +419,16 @@ class Drawing:
     total: int
     focus: str | None = None  #: the IRI of the entity the drawing is around
     roles: tuple[RoleRelation, ...] = ()  #: the relations drawn whose context names the focus, with its roles in them
+
+
+def _best_supported(index: Index, limit: int) -> list[int]:
+    """The ``limit`` best-supported relations (most belief, then most evidence), in edge order: what
+    a drawing of a graph too large to draw whole shows of it."""
+    from exograph.paths import belief_of
+
+    a = index.arrays
+    evidence = a.evidence
+    return sorted(heapq.nsmallest(limit, range(index.edge_count), key=lambda e: (-belief_of(a, e), -evidence[e], e)))
 
 
 def _labels(index: Index, nodes: Iterable[str], relations: Iterable[Relation]) -> dict[str, str]:

@@ -246,3 +246,25 @@ def test_viz_show_generic_draws_them_at_first(tmp_path):
     assert runner.invoke(cli, ["viz", "--focus", "miR-21", "--show-generic", "-o", str(shown)]).exit_code == 0
     assert data_of(hidden)["show_generic"] is False and data_of(shown)["show_generic"] is True
     assert data_of(hidden)["nodes"] == data_of(shown)["nodes"]  # the same data: only what is drawn at first differs
+
+
+def test_a_whole_graph_larger_than_the_limit_is_drawn_by_its_best_supported_relations(kg, tmp_path):
+    """A store of millions of relations cannot be drawn whole (nor read whole in a command's time):
+    `viz` without --focus or --path draws the --limit best-supported ones (most belief, then most
+    evidence) and says so; a graph within the limit is drawn whole, as before."""
+    import subprocess
+    import sys
+
+    drawing = kg.subgraph(limit=100)
+    every = kg.relations()
+    assert len(drawing.edges) == 100 and drawing.total == len(every) == 411
+    rank = {r.key: (kg.index.support(r.key).belief, len(r.evidences)) for r in every}
+    drawn = {r.key for r in drawing.edges}
+    assert min(rank[k] for k in drawn) >= max(rank[r.key] for r in every if r.key not in drawn)
+    assert [r.key for r in drawing.edges] == sorted(drawn)
+    assert len(kg.subgraph(limit=500).edges) == 411 == len(kg.subgraph().edges)
+    proc = subprocess.run([sys.executable, "-m", "exograph.cli", "viz", "--limit", "100", "-o", str(tmp_path / "g.html")], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == (
+        "note: drew the 100 best-supported of the graph's 411 relations; give --focus ENTITY or --path SOURCE TARGET to draw a part of it whole,"
+        " or a larger --limit\n"
+    )
