@@ -22,18 +22,22 @@ from exograph.terms import iri_ref
 if TYPE_CHECKING:
     from exograph.store import Store
 
+#: the statements of one direction and their evidence; the statements of the subjects and those of
+#: the objects are each a subquery, which the engine joins by hashing: asked as one pattern, Oxigraph
+#: looked up the object of each of a hub's statements (11 s for miRNA-21 and metastasis at 10M
+#: triples, 0.09 s so)
+_STATEMENTS = (
+    "{{ SELECT ?st ?s WHERE {{ VALUES ?s {{ {subjects} }} ?st rdf:subject ?s }} }} {{ SELECT ?st ?o WHERE {{ VALUES ?o {{ {objects} }} ?st rdf:object ?o }} }}"
+    " ?st rdf:predicate ?p . OPTIONAL {{ ?st exo:hedged ?hedged }} OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }}"
+)
 _LINKS = """
 SELECT ?g ?st ?s ?p ?o ?hedged ?ev ?prop ?value WHERE {{
-  VALUES ?s {{ {subjects} }} VALUES ?o {{ {objects} }}
-  {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:hedged ?hedged }} OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }}
+  {{ {statements} }}
   {graphs}
 }}
 """
 #: the same in every named graph (asked only of a store that holds some)
-_IN_GRAPHS = (
-    "UNION {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . OPTIONAL {{ ?st exo:hedged ?hedged }} "
-    "OPTIONAL {{ ?st exo:evidence ?ev . ?ev ?prop ?value }} }} }}"
-)
+_IN_GRAPHS = "UNION {{ GRAPH ?g {{ {statements} }} }}"
 _DATABASE_EVIDENCE = vocab.EXO + "DatabaseEvidence"
 
 
@@ -74,8 +78,10 @@ def read_links(store: Store, subjects: Iterable[str], objects: Iterable[str], *,
     (by belief, then curated before imported, then by key). ``curated_support`` gives the support
     of curated statements (the index's, which counts the database evidence they gather too)."""
     a, b = sorted(set(subjects)), sorted(set(objects))
-    graphs = _IN_GRAPHS.format() if store.graphs() else ""
-    both = [_LINKS.format(subjects=_values(x), objects=_values(y), graphs=graphs) for x, y in ((a, b), (b, a))]
+    both = []
+    for x, y in ((a, b), (b, a)):
+        statements = _STATEMENTS.format(subjects=_values(x), objects=_values(y))
+        both.append(_LINKS.format(statements=statements, graphs=_IN_GRAPHS.format(statements=statements) if store.graphs() else ""))
     links: dict[tuple[str | None, str], Link] = {}
     fields: dict[tuple[str | None, str], dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for rows in select_many(store, both):
