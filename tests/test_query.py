@@ -263,3 +263,16 @@ def test_a_cancer_profile_takes_in_its_subtypes(kg):
     assert result.exit_code == 0 and len(result.output.strip().splitlines()) == len(rows) + 1
     bad = CliRunner().invoke(cli, ["query", "cancer-subtype-profile", "--bind", "tumour=lung cancer"])
     assert bad.exit_code == 1 and "has no variable ?tumour" in bad.output
+
+
+def test_no_named_query_asks_for_a_required_pattern_after_an_optional_one():
+    """Oxigraph joins a required pattern that follows an OPTIONAL one after it, not before: four
+    shipped queries, so written, ran past 20 s on a store of a million synthetic triples (and in
+    under 3 s with their required patterns first, which gives the same answers, since no later
+    pattern shares a variable with the OPTIONAL that an earlier one does not bind)."""
+    for query in named_queries().values():
+        where = query.text.split("WHERE {", 1)[1]
+        top = [line.strip() for line in where.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+        after = top[next((i for i, line in enumerate(top) if line.startswith("OPTIONAL")), len(top)) :]
+        late = [line for line in after if not line.startswith(("OPTIONAL", "FILTER", "BIND", "}"))]
+        assert late == [], f"{query.name}: {late[0]!r} follows an OPTIONAL"
