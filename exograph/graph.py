@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 #: IRIs per VALUES block: one query carries this many statements
 BATCH = 400
+#: statements read in one round of queries: what the store answers for a statement (its triples and
+#: its evidence's, as strings) takes ten times the memory of the relation made of it, so all of a
+#: large store's at once (an export) would hold several gigabytes
+STATEMENTS_AT_ONCE = 5000
 
 _STATEMENT_QUERY = """
 SELECT ?st ?p ?o WHERE {{ VALUES ?st {{ {values} }} ?st ?p ?o }}
@@ -74,7 +78,8 @@ def read_relations(store: Store, keys: Iterable[str]) -> dict[str, Relation]:
             found[key] = Relation(parts[0], parts[1], parts[2], key=key)
         elif _queryable(key):
             statements.append(key)
-    found.update(_read_statements(store, statements))
+    for start in range(0, len(statements), STATEMENTS_AT_ONCE):
+        found.update(_read_statements(store, statements[start : start + STATEMENTS_AT_ONCE]))
     return found
 
 

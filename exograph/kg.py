@@ -33,7 +33,6 @@ if TYPE_CHECKING:  # (imported where used: a query or stats command needs none o
 
 
 NEIGHBOURS_LIMIT = 200  #: neighbours (and relations) listed when no limit is given: ``exograph neighbors`` and /api/neighbors
-RELATIONS_AT_ONCE = 5000  #: relations read from the store in one round of queries (see KnowledgeGraph._relations_of)
 
 
 def load(
@@ -236,25 +235,20 @@ class KnowledgeGraph:
         return found
 
     def _relations_of(self, edges: Sequence[int]) -> list[Relation]:
-        """The relations of these edge ids, in the same order. Read :data:`RELATIONS_AT_ONCE` at a
-        time: what the store answers for a relation (its triples and its evidence's, as strings)
-        takes ten times the memory of the relation made of it, so all of a large store's at once
-        (an export) would hold several gigabytes."""
+        """The relations of these edge ids, in the same order."""
         from exograph.graph import read_relations
         from exograph.model import Relation
 
         index = self.index
+        keys = index.edge_keys(edges)
+        found = read_relations(self.store, keys.values())
         out = []
-        for start in range(0, len(edges), RELATIONS_AT_ONCE):
-            chunk = edges[start : start + RELATIONS_AT_ONCE]
-            keys = index.edge_keys(chunk)
-            found = read_relations(self.store, keys.values())
-            for e in chunk:
-                relation = found.get(keys[e])
-                if relation is None:  # a statement the store cannot be asked about (a blank node): its claim alone
-                    a = index.arrays
-                    relation = Relation(index.iri(a.subject[e]), index.predicates[a.predicate[e]], index.iri(a.object[e]), key=keys[e])
-                out.append(relation)
+        for e in edges:
+            relation = found.get(keys[e])
+            if relation is None:  # a statement the store cannot be asked about (a blank node): its claim alone
+                a = index.arrays
+                relation = Relation(index.iri(a.subject[e]), index.predicates[a.predicate[e]], index.iri(a.object[e]), key=keys[e])
+            out.append(relation)
         return out
 
     def evidence(self, a: str, b: str) -> list[Link]:

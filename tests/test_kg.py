@@ -128,10 +128,10 @@ def test_evidences_that_differ_only_by_a_missing_author_sort():
 def test_relations_read_a_few_thousand_at_a_time_are_the_same(kg, monkeypatch):
     """Read in rounds (an export of a large store would otherwise hold every answer at once), the
     relations are the same, in the same order, as read in one round."""
-    import exograph.kg as kg_module
+    import exograph.graph as graph_module
 
     whole = kg.relations()
-    monkeypatch.setattr(kg_module, "RELATIONS_AT_ONCE", 7)
+    monkeypatch.setattr(graph_module, "STATEMENTS_AT_ONCE", 7)
     assert len(whole) > 7 * 10 and kg.relations() == whole
     edges = [5, 3, 200, 3, 17]
     assert [r.key for r in kg._relations_of(edges)] == [whole[e].key for e in edges]
