@@ -418,11 +418,10 @@ class Drawing:
 def _best_supported(index: Index, limit: int) -> list[int]:
     """The ``limit`` best-supported relations (most belief, then most evidence), in edge order: what
     a drawing of a graph too large to draw whole shows of it."""
-    from exograph.paths import belief_of
+    from exograph.paths import supported
 
     a = index.arrays
-    evidence = a.evidence
-    return sorted(heapq.nsmallest(limit, range(index.edge_count), key=lambda e: (-belief_of(a, e), -evidence[e], e)))
+    return sorted(heapq.nlargest(limit, range(index.edge_count), key=lambda e: (*supported(a, e), -e)))
 
 
 def _labels(index: Index, nodes: Iterable[str], relations: Iterable[Relation]) -> dict[str, str]:

@@ -311,7 +311,7 @@ def _within_one_cancer(a: EdgeArrays, path: IdPath, parallel: dict[tuple[int, in
 def _best_by_cancer(a: EdgeArrays, options: Iterable[tuple[int, bool]]) -> _ByCancer:
     out: _ByCancer = {}
     for edge, forward in options:
-        key = (belief_of(a, edge), a.evidence[edge], forward, edge)
+        key = (*supported(a, edge), forward, edge)
         c = a.cancer[edge]
         if c not in out or key > out[c]:
             out[c] = key
@@ -321,6 +321,11 @@ def _best_by_cancer(a: EdgeArrays, options: Iterable[tuple[int, bool]]) -> _ByCa
 def support_of(a: EdgeArrays, edge: int) -> Support:
     """The support of one relation, from the index's arrays."""
     return Support(a.curated[edge], a.strong[edge], a.weak[edge], a.negative[edge])
+
+
+def supported(a: EdgeArrays, edge: int) -> tuple[float, int]:
+    """How well a relation is supported, to compare with another's: its belief, then its evidences."""
+    return belief_of(a, edge), a.evidence[edge]
 
 
 def belief_of(a: EdgeArrays, edge: int) -> float:
@@ -386,7 +391,7 @@ def _joined(
     if joined is None:
         joined = parallel[pair] = [seen]
     joined.append(hop)
-    return max(seen, hop, key=lambda h: (belief_of(a, h[0]), a.evidence[h[0]], h[1], h[0]))
+    return max(seen, hop, key=lambda h: (*supported(a, h[0]), h[1], h[0]))
 
 
 def _sides(a: EdgeArrays, *, forward: bool, undirected: bool) -> list[tuple[Any, Any, Any]]:
