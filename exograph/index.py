@@ -53,10 +53,9 @@ from exograph.support import Support
 if TYPE_CHECKING:
     from exograph.store import Store
 
-#: bump when the index's tables change
 log = logging.getLogger("exograph.index")
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "7"  #: bump when the index's tables change
 INDEX_FILE = "index.sqlite"
 
 
